@@ -15,6 +15,14 @@ export class BackupError extends Error {
   }
 }
 
+/** A config file or option that does not validate: the CLI exits 2 for these. */
+export class ConfigError extends BackupError {
+  constructor(message: string) {
+    super('permanent', message);
+    this.name = 'ConfigError';
+  }
+}
+
 export function isBackupError(err: unknown): err is BackupError {
   return err instanceof BackupError;
 }

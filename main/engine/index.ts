@@ -1,1 +1,21 @@
-export {};
+/** The engine's public surface: the only file the CLI and the Electron shell import. */
+export { createEngine, Engine } from './engine.ts';
+export type { EngineDeps, InitOptions, InitResult, JobContext, JobOptions } from './engine.ts';
+export { EngineEvents } from './engine-events.ts';
+export type { JobFinished, JobName, JobProgress } from './engine-events.ts';
+export { BackupError, ConfigError, describeError, isBackupError } from './errors.ts';
+export type { ErrorKind } from './errors.ts';
+export { defaultHomeDir, resolveHomeDir, homeLayout, PRODUCT_NAME } from './home/home-dir.ts';
+export { passwordFromEnvironment } from './secrets/password-source.ts';
+export type { SecretSource } from './secrets/password-source.ts';
+export { streamLogger, silentLogger } from './logger.ts';
+export type { Logger, LogLevel } from './logger.ts';
+export { systemClock } from './clock.ts';
+export type { Clock } from './clock.ts';
+export type { Config } from './config/config-schema.ts';
+export type { StatusReport } from './jobs/status-report.ts';
+export type { SnapshotSummaryItem } from './jobs/snapshot-list.ts';
+export type { DatabaseSnapshotJobResult } from './jobs/database-snapshot-job.ts';
+export type { FileBackupJobResult } from './jobs/file-backup-job.ts';
+export type { RestoreOutcome, RestoreOptions } from './jobs/restore-job.ts';
+export type { CheckOutcome } from './jobs/check-job.ts';

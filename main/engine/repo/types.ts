@@ -29,10 +29,17 @@ export interface TreeNode {
   size?: number;
   links?: number;
   linktarget?: string;
+  /** st_rdev of a device node. */
+  device?: number;
   /** Blob IDs of a file's content, in order. */
   content?: Id[];
   /** Tree blob ID of a directory. */
   subtree?: Id;
+  /**
+   * Fields of nodes written by restic that we do not model (e.g.
+   * extended_attributes), kept so re-encoding a node does not drop them.
+   */
+  extra?: Record<string, unknown>;
 }
 
 export interface Tree {

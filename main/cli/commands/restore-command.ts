@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { buildEngine, formatBytes, printJson, type CliIo, type GlobalOptions } from '../cli-context.ts';
+
+export function registerRestore(program: Command, io: CliIo, run: (action: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('restore')
+    .description('restore a snapshot: a database to a new file, files into a folder')
+    .argument('<snapshot>', "snapshot id, unique id prefix, or 'latest'")
+    .requiredOption('--to <path>', 'database: the new database file; files: the target folder')
+    .option('--include <pattern...>', 'files only: restore just the paths matching these patterns')
+    .option('--force', 'database only: replace an existing file at --to')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, opts: { to: string; include?: string[]; force?: boolean; json?: boolean }) =>
+      run(async () => {
+        const engine = buildEngine(io, program.opts<GlobalOptions>());
+        try {
+          const r = await engine.restore(ref, { to: resolve(opts.to), ...(opts.include ? { include: opts.include } : {}), ...(opts.force ? { force: true } : {}) });
+          if (opts.json) printJson(io, r);
+          else if (r.kind === 'sqlite') {
+            io.stdout(`restored database snapshot ${r.snapshotId.slice(0, 8)} to ${r.path} (${formatBytes(r.size)}, sha256 ${r.sha256.slice(0, 16)}..., integrity_check ${r.integrityCheck})\n`);
+          } else {
+            io.stdout(`restored ${r.files} files and ${r.dirs} folders (${formatBytes(r.bytes)}) from ${r.snapshotId.slice(0, 8)} into ${r.target}\n`);
+            for (const w of r.warnings) io.stderr(`warning: ${JSON.stringify(w)}\n`);
+          }
+          return 0;
+        } finally {
+          engine.close();
+        }
+      }),
+    );
+}

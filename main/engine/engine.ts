@@ -1,0 +1,187 @@
+/**
+ * The engine: one object per home folder that the CLI, the daemon and the
+ * Electron shell all build the same way. Side effects come in through deps.
+ */
+import { hostname } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { Catalog } from './catalog/catalog.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config/config-schema.ts';
+import { loadConfig, parseConfig } from './config/load-config.ts';
+import { EngineEvents } from './engine-events.ts';
+import { BackupError } from './errors.ts';
+import { homeLayout, type HomeLayout } from './home/home-dir.ts';
+import { readMountTables, type MountTables } from './home/mount-guard.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { openOrCreateRepository, openRepository } from './repo-access.ts';
+import type { Repository } from './repo/repository.ts';
+import type { SecretSource } from './secrets/password-source.ts';
+import { writeFileAtomic } from './util/atomic-write.ts';
+import { runDatabaseSnapshotJob, type DatabaseSnapshotJobResult } from './jobs/database-snapshot-job.ts';
+import { runFileBackupJob, type FileBackupJobResult } from './jobs/file-backup-job.ts';
+import { listSnapshotSummaries, type SnapshotSummaryItem } from './jobs/snapshot-list.ts';
+import { runRestore, type RestoreOptions, type RestoreOutcome } from './jobs/restore-job.ts';
+import { runCheck, type CheckOutcome } from './jobs/check-job.ts';
+import { buildStatus, type StatusReport } from './jobs/status-report.ts';
+
+export interface EngineDeps {
+  home: string;
+  secrets: SecretSource;
+  clock?: Clock;
+  logger?: Logger;
+  mountTables?: () => MountTables;
+  /** scrypt parameters for new repositories; restic's defaults unless a test overrides them. */
+  kdf?: { N: number; r: number; p: number };
+}
+
+export interface InitOptions {
+  repoPath: string;
+  dbPath?: string;
+  files?: string[];
+  requiredTables?: string[];
+}
+
+export interface InitResult {
+  configFile: string;
+  repositoryPath: string;
+  repositoryId: string;
+  created: boolean;
+}
+
+export interface JobOptions {
+  signal?: AbortSignal;
+}
+
+export class Engine {
+  readonly events = new EngineEvents();
+  readonly paths: HomeLayout;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  private readonly deps: EngineDeps;
+  private catalogHandle: Catalog | null = null;
+
+  constructor(deps: EngineDeps) {
+    this.deps = deps;
+    this.paths = homeLayout(deps.home);
+    this.clock = deps.clock ?? systemClock;
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  get catalog(): Catalog {
+    if (!this.catalogHandle) {
+      this.catalogHandle = Catalog.open(this.paths.catalogFile);
+      this.catalogHandle.markInterruptedRuns(this.clock.now(), isProcessAlive);
+    }
+    return this.catalogHandle;
+  }
+
+  config(): Promise<Config> {
+    return loadConfig(this.paths.configFile);
+  }
+
+  private repoAccess() {
+    return { mountTables: this.deps.mountTables ?? readMountTables, kdf: this.deps.kdf };
+  }
+
+  async openRepository(config?: Config): Promise<Repository> {
+    const cfg = config ?? (await this.config());
+    const password = await this.deps.secrets.repositoryPassword();
+    return openRepository(cfg.repository.path, password, this.repoAccess());
+  }
+
+  /** Writes a validated config and creates (or connects to) the repository. */
+  async initialize(options: InitOptions): Promise<InitResult> {
+    const config = parseConfig(
+      {
+        version: 1,
+        repository: { path: options.repoPath },
+        ...(options.dbPath
+          ? { database: { path: options.dbPath, ...(options.requiredTables ? { requiredTables: options.requiredTables } : {}) } }
+          : {}),
+        files: { sources: (options.files ?? []).map((path) => ({ path })) },
+      },
+      'init options',
+    );
+    const password = await this.deps.secrets.repositoryPassword();
+    const { repository, created } = await openOrCreateRepository(config.repository.path, password, this.repoAccess());
+    await mkdir(this.paths.root, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.paths.configFile, `${JSON.stringify(config, null, 2)}\n`);
+    this.catalog.addEvent({
+      time: this.clock.now().toISOString(), level: 'info', type: 'init',
+      message: `${created ? 'created' : 'connected to'} repository ${config.repository.path}`,
+      data: { repositoryId: repository.id },
+    });
+    return { configFile: this.paths.configFile, repositoryPath: config.repository.path, repositoryId: repository.id, created };
+  }
+
+  async snapshotDatabase(options: JobOptions = {}): Promise<DatabaseSnapshotJobResult> {
+    const config = await this.config();
+    if (!config.database) {
+      throw new BackupError('permanent', `no database configured in ${this.paths.configFile}: run \`quantai-backup init --db PATH --repo PATH\``);
+    }
+    return runDatabaseSnapshotJob(this.jobContext(), config, options);
+  }
+
+  async backupFiles(options: JobOptions & { full?: boolean } = {}): Promise<FileBackupJobResult> {
+    const config = await this.config();
+    if (config.files.sources.length === 0) {
+      throw new BackupError('permanent', `no file sources configured in ${this.paths.configFile}: add them with \`quantai-backup init --files DIR\``);
+    }
+    return runFileBackupJob(this.jobContext(), config, options);
+  }
+
+  async snapshots(): Promise<SnapshotSummaryItem[]> {
+    const repository = await this.openRepository();
+    return listSnapshotSummaries(repository);
+  }
+
+  async restore(ref: string, options: RestoreOptions): Promise<RestoreOutcome> {
+    return runRestore(this.jobContext(), await this.config(), ref, options);
+  }
+
+  async check(options: { readData: boolean }): Promise<CheckOutcome> {
+    return runCheck(this.jobContext(), await this.config(), options);
+  }
+
+  async status(): Promise<StatusReport> {
+    return buildStatus(this.jobContext());
+  }
+
+  close(): void {
+    this.catalogHandle?.close();
+    this.catalogHandle = null;
+  }
+
+  private jobContext(): JobContext {
+    return {
+      engine: this,
+      catalog: this.catalog,
+      clock: this.clock,
+      logger: this.logger,
+      events: this.events,
+      hostname: hostname(),
+    };
+  }
+}
+
+export interface JobContext {
+  engine: Engine;
+  catalog: Catalog;
+  clock: Clock;
+  logger: Logger;
+  events: EngineEvents;
+  hostname: string;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  return new Engine(deps);
+}

@@ -1,0 +1,53 @@
+/**
+ * Restore: a database snapshot becomes a new database file (never over an
+ * existing one without `force`), checked with integrity_check; a file snapshot
+ * becomes a folder tree under the target, optionally only the paths matching
+ * `include`.
+ */
+import type { Config } from '../config/config-schema.ts';
+import type { JobContext } from '../engine.ts';
+import { BackupError } from '../errors.ts';
+import { restoreDatabase } from '../restore/restore-database.ts';
+import { restoreFiles } from '../restore/restore-files.ts';
+import { recordRun } from './run-recorder.ts';
+
+export interface RestoreOptions {
+  to: string;
+  include?: string[];
+  force?: boolean;
+}
+
+export type RestoreOutcome =
+  | { kind: 'sqlite'; runId: number; snapshotId: string; path: string; sha256: string; size: number; integrityCheck: string; tables: Record<string, number> }
+  | { kind: 'files'; runId: number; snapshotId: string; target: string; files: number; dirs: number; bytes: number; warnings: unknown[] };
+
+export async function runRestore(ctx: JobContext, config: Config, ref: string, options: RestoreOptions): Promise<RestoreOutcome> {
+  const outcome = await recordRun(ctx, 'restore', async () => {
+    const repository = await ctx.engine.openRepository(config);
+    const entry = await repository.findSnapshot(ref);
+    const tags = entry.snapshot.tags ?? [];
+    if (tags.includes('kind:sqlite')) {
+      if (options.include && options.include.length > 0) {
+        throw new BackupError('permanent', '--include applies to file snapshots; a database snapshot restores as one file');
+      }
+      const r = await restoreDatabase(repository, entry.id, { to: options.to, ...(options.force ? { force: true } : {}) });
+      return {
+        result: 'success' as const,
+        snapshotId: entry.id,
+        restored: { kind: 'sqlite' as const, snapshotId: entry.id, path: r.path, sha256: r.sha256, size: r.size, integrityCheck: r.integrityCheck, tables: r.tables },
+        details: { kind: 'sqlite', to: r.path },
+      };
+    }
+    if (tags.includes('kind:files') || !tags.includes('quantai')) {
+      const r = await restoreFiles(repository, entry.id, { target: options.to, ...(options.include ? { include: options.include } : {}) });
+      return {
+        result: r.warnings.length > 0 ? ('warning' as const) : ('success' as const),
+        snapshotId: entry.id,
+        restored: { kind: 'files' as const, snapshotId: entry.id, target: options.to, files: r.files, dirs: r.dirs, bytes: r.bytes, warnings: r.warnings },
+        details: { kind: 'files', to: options.to, files: r.files },
+      };
+    }
+    throw new BackupError('permanent', `snapshot ${entry.id.slice(0, 8)} has tags ${tags.join(',')} this version cannot restore`);
+  });
+  return { ...outcome.restored, runId: outcome.runId };
+}

@@ -1,0 +1,138 @@
+/**
+ * Restores a database snapshot to a file. The file appears at its target
+ * only complete and checked: it is rebuilt beside the target under a
+ * `.partial-<random>` name, compared with the manifest's SHA-256, checked by
+ * SQLite's integrity_check, synced, and then renamed into place atomically.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BackupError } from '../errors.ts';
+import type { Repository } from '../repo/repository.ts';
+import { checkDatabaseFile } from '../sources/sqlite/check-database.ts';
+import { removeDatabaseFiles } from '../sources/sqlite/copy-database.ts';
+import { loadSegment, readDatabaseSnapshot } from '../sources/sqlite/read-database-snapshot.ts';
+
+export interface RestoreDatabaseOptions {
+  /** Path of the database file to create. */
+  to: string;
+  /** Replace an existing file (and remove its stale -wal/-shm/-journal files). */
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RestoreDatabaseResult {
+  path: string;
+  sha256: string;
+  size: number;
+  integrityCheck: 'ok';
+  tables: Record<string, number>;
+}
+
+const PREFETCH_SEGMENTS = 4;
+
+/** SQLite applies a -wal or hot -journal found beside a database: one left from an old file would corrupt ours. */
+const SIDECARS = ['-wal', '-shm', '-journal'];
+
+export async function restoreDatabase(repo: Repository, snapshotRef: string, opts: RestoreDatabaseOptions): Promise<RestoreDatabaseResult> {
+  const target = resolve(opts.to);
+  const existing = await existingFiles(target);
+  if (existing.length > 0 && !opts.force) {
+    throw new BackupError('permanent', `${existing[0]} already exists; restore to another path or use --force to replace it`);
+  }
+  if (await isDirectory(target)) {
+    throw new BackupError('permanent', `${target} is a folder; give the path of the database file to create`);
+  }
+  const entry = await repo.findSnapshot(snapshotRef);
+  const { manifest, segmentTrees } = await readDatabaseSnapshot(repo, entry);
+
+  await mkdir(dirname(target), { recursive: true });
+  const partial = join(dirname(target), `${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
+    const file = await open(partial, 'wx');
+    try {
+      // Read a few segments ahead while the current one is written.
+      const ahead: Promise<Buffer>[] = [];
+      let next = 0;
+      const fill = () => {
+        while (ahead.length < PREFETCH_SEGMENTS && next < segmentTrees.length) {
+          const load = loadSegment(repo, segmentTrees[next++]!);
+          // Its error is thrown where it is awaited; this only keeps a load left behind by an earlier failure from being unhandled.
+          load.catch((err: unknown) => void err);
+          ahead.push(load);
+        }
+      };
+      fill();
+      while (ahead.length > 0) {
+        if (opts.signal?.aborted) throw new BackupError('permanent', 'the restore was cancelled', { cause: opts.signal.reason });
+        const segment = await ahead.shift()!;
+        fill();
+        await file.write(segment, 0, segment.length, size);
+        hash.update(segment);
+        size += segment.length;
+      }
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const sha256 = hash.digest('hex');
+    if (size !== manifest.size || sha256 !== manifest.sha256) {
+      throw new BackupError(
+        'fatal',
+        `the restored database does not match snapshot ${entry.id.slice(0, 8)} (${size} bytes, SHA-256 ${sha256.slice(0, 12)}; expected ${manifest.size} bytes, ${manifest.sha256.slice(0, 12)}); run 'restic check --read-data' on the repository`,
+      );
+    }
+    const check = await checkDatabaseFile(
+      partial,
+      { requiredTables: manifest.verification.required_tables, check: 'integrity_check', label: `the restored copy of ${manifest.source}` },
+      opts.signal,
+    );
+    // The read-only check may leave empty -wal/-shm files beside the partial file.
+    await removeSidecars(partial);
+    if (opts.force) await removeSidecars(target);
+    await rename(partial, target);
+    await syncDirectory(dirname(target));
+    return { path: target, sha256, size, integrityCheck: 'ok', tables: check.tables };
+  } catch (err) {
+    await removeDatabaseFiles(partial);
+    throw err;
+  }
+}
+
+async function removeSidecars(path: string): Promise<void> {
+  await Promise.all(SIDECARS.map((s) => rm(path + s, { force: true })));
+}
+
+async function existingFiles(target: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const path of [target, ...SIDECARS.map((s) => target + s)]) {
+    try {
+      await lstat(path);
+      found.push(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return found;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isDirectory();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/** Makes the rename itself durable. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

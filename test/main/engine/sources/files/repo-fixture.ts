@@ -1,0 +1,33 @@
+/**
+ * Shared by the file backup and restore tests: a fresh repository with a
+ * fast KDF, and the real restic CLI run against it as the oracle.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { LocalBackend } from '../../../../../main/engine/backends/local-backend.ts';
+import { Repository } from '../../../../../main/engine/repo/repository.ts';
+
+export const PASSWORD = 'correct horse battery staple';
+export const FAST_KDF = { N: 1024, r: 8, p: 1 };
+
+export async function newRepository(dir: string): Promise<{ repo: Repository; path: string }> {
+  const path = join(dir, 'repo');
+  const repo = await Repository.init(new LocalBackend(path), PASSWORD, { kdf: FAST_KDF });
+  return { repo, path };
+}
+
+/** Runs restic on the repository; throws with its output when it fails. */
+export function restic(_t: TestContext, repoPath: string, args: string[]): string {
+  try {
+    return execFileSync('restic', ['-r', repoPath, '--no-cache', ...args], {
+      env: { ...process.env, RESTIC_PASSWORD: PASSWORD },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`restic ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
