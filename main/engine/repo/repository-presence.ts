@@ -24,5 +24,5 @@ export async function assertRepositoryPresent(backend: Backend): Promise<void> {
   if (!(await backend.isEmpty())) {
     throw new BackupError('not-found', `no repository at ${location}: the folder holds files but no repository config; check the path`);
   }
-  throw new BackupError('not-found', `no repository at ${location} (the folder is empty: is the NAS or drive mounted? Run \`quantai-backup init\` only for a new repository)`);
+  throw new BackupError('not-found', `no repository at ${location} (the folder is empty or missing: is the NAS or drive mounted? Run \`quantai-backup init\` only for a new repository)`);
 }

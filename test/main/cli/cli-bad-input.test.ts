@@ -81,11 +81,11 @@ test('a repository path whose drive is not mounted is refused, never initialised
   mkdirSync(emptyMountPoint);
   const config = { version: 1, repository: { path: emptyMountPoint }, database: { path: s.db }, files: { sources: [], excludes: [] } };
   writeFileSync(join(s.home, 'config.json'), JSON.stringify(config));
-  assertOneLineError(runCli(['snapshot'], s.env), /no repository at .*folder is empty.*mounted/);
+  assertOneLineError(runCli(['snapshot'], s.env), /no repository at .*empty or missing.*mounted/);
   assert.equal(fingerprint(emptyMountPoint), 'd .', 'nothing was written into the empty mount point');
   config.repository.path = join(s.dir, 'missing-nas');
   writeFileSync(join(s.home, 'config.json'), JSON.stringify(config));
-  assertOneLineError(runCli(['snapshot'], s.env), /no repository at .*does not exist.*mounted/);
+  assertOneLineError(runCli(['snapshot'], s.env), /no repository at .*empty or missing.*mounted/);
   assert.equal(fingerprint(join(s.dir, 'missing-nas')), '(absent)');
 });
 

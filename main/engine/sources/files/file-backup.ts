@@ -124,10 +124,15 @@ async function checkSources(fs: FileSource, paths: readonly string[]): Promise<s
     if (!isAbsolute(raw)) throw new BackupError('permanent', `the backup source ${JSON.stringify(raw)} is not an absolute path`);
     const path = normalize(raw).replace(/(.)\/+$/, '$1');
     try {
-      await fs.lstat(Buffer.from(path));
+      const st = await fs.lstat(Buffer.from(path));
+      // A configured source that cannot be read at all fails the run before anything is written:
+      // a snapshot without it would look like a backup of it. Unreadable entries inside are warnings.
+      if (st.isDirectory()) await fs.readdir(Buffer.from(path));
+      else if (st.isFile()) await (await fs.open(Buffer.from(path))).close();
     } catch (err) {
       if (warningKindOf(err) === 'vanished') throw new BackupError('not-found', `the backup source ${path} does not exist; check the configured folders`, { cause: err });
-      throw new BackupError('permanent', `the backup source ${path} cannot be read: ${(err as Error).message}`, { cause: err });
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new BackupError('permanent', `cannot read the backup source ${path} (${code ?? (err as Error).message}): give this user read access or remove it from the configured folders`, { cause: err });
     }
     if (!out.includes(path)) out.push(path);
   }

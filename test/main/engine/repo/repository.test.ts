@@ -129,7 +129,7 @@ test('open refuses an empty or missing folder, init refuses a non-empty one or a
   for (const path of [join(dir, 'empty'), join(dir, 'missing')]) {
     await assert.rejects(Repository.open(new LocalBackend(path), PASSWORD), (err: unknown) => {
       assert.ok(isBackupError(err));
-      assert.match(err.message, /^no repository at .* \(the folder is empty: is the NAS or drive mounted\? Run `quantai-backup init` only for a new repository\)$/);
+      assert.match(err.message, /^no repository at .* \(the folder is empty or missing: is the NAS or drive mounted\? Run `quantai-backup init` only for a new repository\)$/);
       return true;
     });
   }
