@@ -223,7 +223,9 @@ async function run(opts: BenchOptions, paths: Paths): Promise<void> {
     resticGrowthBytes: median(growth.resticBytes),
   };
   const growthRatio = ratio(med.oursGrowthBytes, med.resticGrowthBytes);
-  const sqliteTime = sqliteDnf ? `DNF >${opts.peerTimeoutSeconds}s` : seconds(med.sqliteMs);
+  const sqliteTime = sqliteDnf
+    ? `DNF ${timing.sqliteMs.length - sqliteFinished.length}/${timing.sqliteMs.length} >${opts.peerTimeoutSeconds}s`
+    : seconds(med.sqliteMs);
 
   const table = formatTable(
     ['median', 'ours', 'sqlite3 .backup', 'restic backup', 'ours/sqlite3', 'ours/restic'],
@@ -245,7 +247,8 @@ async function run(opts: BenchOptions, paths: Paths): Promise<void> {
     'notes: restic backs up the live file as raw bytes (a copy taken while the writer commits can be torn): it is a peer for',
     '  time and growth only, not for consistency. restic times include process start and key derivation' +
       ` (~${seconds(resticFixedMs)} s per run here); ours exclude opening the repository (done once, fast test KDF).`,
-    '  sqlite3 .backup copies 100 pages per step and restarts when another connection commits; DNF = did not finish.',
+    '  sqlite3 .backup copies 100 pages per step and restarts when another connection commits; DNF k/n = k of n runs did not' +
+      ` finish (not repeated after the first; finished runs: ${sqliteFinished.length > 0 ? `${sqliteFinished.map(seconds).join(', ')} s` : 'none'}).`,
     `  restic check of our repository: ${ourRepoCheck}. 1-minute load average: ${fixed(loadAtStart, 2)} at start, ${fixed(loadAtEnd, 2)} at end.`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);

@@ -44,7 +44,6 @@ test('init, snapshot, backup, snapshots, restore, check and status work end to e
   const snap = runCli(['snapshot', '--json'], env);
   assert.equal(snap.code, 0, snap.stderr);
   const snapOut = parseJsonOutput<{ snapshotId: string; sha256: string; tables: Record<string, number> }>(snap);
-  assert.equal(snapOut.sha256, sha256File(db), 'no writer ran, so the copy equals the file');
   assert.equal(snapOut.tables.trades, 5000);
   assert.equal(snapOut.tables.audit_trail, 5000);
 

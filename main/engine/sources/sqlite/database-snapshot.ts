@@ -4,35 +4,29 @@
  * page-layout.ts), then a restic snapshot pointing at it. Nothing is written
  * to the repository until the copy has passed verification.
  */
-import { open } from 'node:fs/promises';
 import { hostname as osHostname, userInfo } from 'node:os';
 import { basename } from 'node:path';
-import { BackupError } from '../../errors.ts';
 import type { Repository } from '../../repo/repository.ts';
-import type { Id, Snapshot, TreeNode } from '../../repo/types.ts';
+import type { Id, Snapshot } from '../../repo/types.ts';
 import { copyDatabase } from './copy-database.ts';
 import { encodeDatabaseManifest } from './database-manifest.ts';
 import type { DatabaseManifest } from './database-manifest.ts';
 import {
   FIXED_NODE_TIME,
   README_NAME,
-  SEGMENT_FILE_NAME,
   SEGMENT_SIZE,
   SNAPSHOT_FORMAT,
   chunkSizeFor,
   joinCommand,
   manifestName,
-  segmentName,
   segmentSpans,
   segmentsDirName,
-  splitChunks,
 } from './page-layout.ts';
 import { restoreReadme } from './restore-readme.ts';
+import { storeSegments } from './store-segments.ts';
+import { currentOwner, dirNode, fileNode } from './tree-nodes.ts';
 
 export const DATABASE_SNAPSHOT_TAGS = ['quantai', 'kind:sqlite', 'tier:1'] as const;
-
-const DIR_MODE = 0x80000000 | 0o755;
-const FILE_MODE = 0o644;
 
 export interface DatabaseSnapshotProgress {
   phase: 'copy' | 'verify' | 'store' | 'done';
@@ -66,11 +60,6 @@ export interface DatabaseSnapshotResult {
   chunksTotal: number;
 }
 
-interface Owner {
-  uid: number;
-  gid: number;
-}
-
 export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseOptions): Promise<DatabaseSnapshotResult> {
   const started = performance.now();
   const progress = (phase: DatabaseSnapshotProgress['phase'], bytes: number, totalBytes: number) =>
@@ -86,7 +75,7 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
   try {
     const v = copy.verification;
     const dbName = basename(copy.source);
-    const owner: Owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+    const owner = currentOwner();
     const capturedAt = new Date().toISOString();
     const chunkSize = chunkSizeFor(v.pageSize);
     const manifest: DatabaseManifest = {
@@ -108,47 +97,28 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
     try {
       const packBytesBefore = repo.packBytesWritten;
       const indexFilesBefore = await indexFileNames(repo);
-      let chunksNew = 0;
-      let chunksTotal = 0;
-
-      const segmentNodes: TreeNode[] = [];
-      const file = await open(copy.path, 'r');
-      try {
-        for (const span of segmentSpans(v.size)) {
-          if (opts.signal?.aborted) throw new BackupError('permanent', 'the database snapshot was cancelled', { cause: opts.signal.reason });
-          const bytes = Buffer.allocUnsafe(span.length);
-          const { bytesRead } = await file.read(bytes, 0, span.length, span.offset);
-          if (bytesRead !== span.length) {
-            throw new BackupError('transient', `the temporary copy of ${copy.source} changed while it was being stored; try again`);
-          }
-          const content: Id[] = [];
-          for (const chunk of splitChunks(bytes, chunkSize)) {
-            const saved = await repo.saveBlob('data', chunk);
-            content.push(saved.id);
-            chunksTotal++;
-            if (saved.stored) chunksNew++;
-          }
-          const segmentTree = await repo.saveTree({
-            nodes: [fileNode(SEGMENT_FILE_NAME, span.length, content, FIXED_NODE_TIME, owner)],
-          });
-          segmentNodes.push(dirNode(segmentName(span.index), segmentTree.id, FIXED_NODE_TIME, owner));
-          progress('store', span.offset + span.length, v.size);
-        }
-      } finally {
-        await file.close();
-      }
-      const segmentsTree = await repo.saveTree({ nodes: segmentNodes });
+      const segments = await storeSegments(repo, {
+        path: copy.path,
+        size: v.size,
+        chunkSize,
+        owner,
+        label: copy.source,
+        signal: opts.signal,
+        onProgress: (bytes, total) => progress('store', bytes, total),
+      });
 
       const manifestBytes = encodeDatabaseManifest(manifest);
       const manifestBlob = await repo.saveBlob('data', manifestBytes);
       const readmeBytes = Buffer.from(restoreReadme(dbName), 'utf8');
       const readmeBlob = await repo.saveBlob('data', readmeBytes);
       const rootTree = await repo.saveTree({
-        nodes: sortNodes([
-          dirNode(segmentsDirName(dbName), segmentsTree.id, capturedAt, owner),
+        // (The tree encoder sorts nodes by name, as restic requires.)
+        nodes: [
+          dirNode(segmentsDirName(dbName), segments.treeId, capturedAt, owner),
           fileNode(manifestName(dbName), manifestBytes.length, [manifestBlob.id], capturedAt, owner),
+          // Fixed times so the README's node stays the same too.
           fileNode(README_NAME, readmeBytes.length, [readmeBlob.id], FIXED_NODE_TIME, owner),
-        ]),
+        ],
       });
       await repo.flush();
 
@@ -173,8 +143,8 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
         copyMs: copy.copyMs + copy.verifyMs,
         totalMs: performance.now() - started,
         bytesAdded: repo.packBytesWritten - packBytesBefore + indexBytes,
-        chunksNew,
-        chunksTotal,
+        chunksNew: segments.chunksNew,
+        chunksTotal: segments.chunksTotal,
       };
     } finally {
       await lock.release();
@@ -206,17 +176,4 @@ function currentUsername(): string {
     void err;
     return process.env.USER ?? '';
   }
-}
-
-function fileNode(name: string, size: number, content: Id[], time: string, owner: Owner): TreeNode {
-  return { name: Buffer.from(name, 'utf8'), type: 'file', mode: FILE_MODE, mtime: time, atime: time, ctime: time, ...owner, size, content };
-}
-
-function dirNode(name: string, subtree: Id, time: string, owner: Owner): TreeNode {
-  return { name: Buffer.from(name, 'utf8'), type: 'dir', mode: DIR_MODE, mtime: time, atime: time, ctime: time, ...owner, subtree };
-}
-
-/** restic requires a tree's nodes sorted by name (byte order). */
-function sortNodes(nodes: TreeNode[]): TreeNode[] {
-  return [...nodes].sort((a, b) => Buffer.compare(a.name, b.name));
 }

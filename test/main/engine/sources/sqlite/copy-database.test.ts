@@ -26,14 +26,18 @@ test('copies a live database consistently while another process commits, without
   let maxGapMs = 0;
   for (let i = 0; i < 3; i++) {
     await new Promise((r) => setTimeout(r, 700));
-    // Measure how long this thread's event loop stalls while the copy runs (it should not).
+    // Count timer ticks on this thread while the copy runs: a copy on this thread would allow
+    // one or two; a busy 2-core machine delays ticks but does not stop them.
+    let ticks = 0;
     let last = performance.now();
     const ticker = setInterval(() => {
       const now = performance.now();
       maxGapMs = Math.max(maxGapMs, now - last);
       last = now;
+      ticks++;
     }, 5);
     const copy = await copyDatabase({ dbPath, tmpDir }).finally(() => clearInterval(ticker));
+    assert.ok(ticks >= 10, `the calling thread kept running during copy ${i} (${ticks} timer ticks in ${(copy.copyMs + copy.verifyMs).toFixed(0)} ms)`);
     try {
       const invariant = checkInvariant(copy.path);
       assert.deepEqual(invariant.violations, []);
@@ -56,7 +60,7 @@ test('copies a live database consistently while another process commits, without
   const stats = await writer.stop();
   assert.equal(stats.errors, 0);
   assert.ok(stats.commits > 1500, `writer kept committing (${stats.commits} commits)`);
-  assert.ok(maxGapMs < 250, `the calling thread stayed responsive (longest gap ${maxGapMs.toFixed(0)} ms)`);
+  t.diagnostic(`longest event-loop gap during the copies: ${maxGapMs.toFixed(0)} ms; writer p99 ${stats.p99Ms.toFixed(2)} ms`);
   assert.deepEqual(readdirSync(tmpDir), []);
   assert.deepEqual(checkInvariant(dbPath).violations, []);
 });
