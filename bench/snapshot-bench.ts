@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeError } from '../main/engine/errors.ts';
+import { BackupError, describeError } from '../main/engine/errors.ts';
 import type { Repository } from '../main/engine/repo/repository.ts';
 import { createTradingDb } from '../test/support/trading-db.ts';
 import { findTool } from '../test/support/tools.ts';
@@ -28,12 +28,12 @@ import { createBenchRepository, ourSnapshot } from './lib/our-snapshot.ts';
 import { resticBackup, resticCheck, resticInit, resticOpenMs } from './lib/restic-peer.ts';
 import type { ResticRepo } from './lib/restic-peer.ts';
 import { sqliteBackup } from './lib/sqlite-peer.ts';
-import { median, ratio } from './lib/stats.ts';
-import { fixed, formatTable, megabytes, seconds, times } from './lib/table.ts';
+import { formatJson, formatReport } from './lib/report.ts';
+import type { BenchFigures, GrowthFigures, TimingFigures } from './lib/figures.ts';
+import { fixed, megabytes, seconds } from './lib/table.ts';
 import { baseline, checkpoint, commitTransactions, underWriter } from './lib/writer-control.ts';
 
 const PASSWORD = 'bench-password';
-const ARCHITECTURE_GROWTH_TARGET = 1 / 3;
 
 interface Paths {
   root: string;
@@ -43,28 +43,6 @@ interface Paths {
   resticRepo: string;
   resticCache: string;
   sqliteCopy: string;
-}
-
-interface TimingFigures {
-  baselineP99Ms: number[];
-  oursMs: number[];
-  oursCopyMs: number[];
-  oursP99Ms: number[];
-  /** null for a run that hit the timeout. */
-  sqliteMs: (number | null)[];
-  sqliteP99Ms: number[];
-  resticMs: number[];
-  resticP99Ms: number[];
-}
-
-interface GrowthFigures {
-  commits: number[];
-  oursBytes: number[];
-  /** Pack bytes our writer reported (data, trees, index packs), without snapshot files. */
-  oursPackBytes: number[];
-  resticBytes: number[];
-  /** restic's own "data added" (its summary), for comparison with the directory growth. */
-  resticDataAdded: number[];
 }
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -109,7 +87,7 @@ async function measureTiming(opts: BenchOptions, paths: Paths, repo: Repository,
     }
 
     const rs = await underWriter(paths.db, opts.rate, () => resticBackup(restic, paths.db, timeoutMs));
-    if (rs.value.timedOut) throw new Error(`restic backup did not finish in ${opts.peerTimeoutSeconds} s: raise --peer-timeout-s`);
+    if (rs.value.timedOut) throw new BackupError('transient', `restic backup did not finish in ${opts.peerTimeoutSeconds} s: raise --peer-timeout-s`);
     t.resticMs.push(rs.value.ms);
     t.resticP99Ms.push(rs.writer.p99Ms);
     log(`repeat ${i}: restic backup ${seconds(rs.value.ms)} s, writer p99 ${fixed(rs.writer.p99Ms, 2)} ms`);
@@ -150,7 +128,7 @@ async function main(): Promise<void> {
     return;
   }
   for (const tool of ['restic', 'sqlite3']) {
-    if (!findTool(tool)) throw new Error(`'${tool}' is not installed (apt-get install -y ${tool}); the bench needs it as a peer`);
+    if (!findTool(tool)) throw new BackupError('fatal', `'${tool}' is not installed (apt-get install -y ${tool}); the bench needs it as a peer`);
   }
   const paths = createPaths();
   // Removed on Ctrl-C too: a 1 GB run leaves several GB behind.
@@ -199,72 +177,22 @@ async function run(opts: BenchOptions, paths: Paths): Promise<void> {
   const timing = await measureTiming(opts, paths, repo, restic, parentRef);
   const growth = await measureGrowth(opts, paths, repo, restic, parentRef);
 
-  let ourRepoCheck = 'skipped';
+  const ourRepoCheck = opts.skipCheck ? 'skipped' : 'ok';
   if (!opts.skipCheck) {
     await resticCheck(paths.ourRepo, PASSWORD, paths.resticCache);
-    ourRepoCheck = 'ok';
     log('restic check of our repository: ok');
   }
 
-  const loadAtEnd = loadavg()[0] ?? Number.NaN;
-  const sqliteFinished = timing.sqliteMs.filter((ms): ms is number => ms !== null);
-  const sqliteDnf = timing.sqliteMs.includes(null);
-  const med = {
-    baselineP99Ms: median(timing.baselineP99Ms),
-    oursMs: median(timing.oursMs),
-    oursCopyMs: median(timing.oursCopyMs),
-    oursP99Ms: median(timing.oursP99Ms),
-    sqliteMs: sqliteDnf ? Number.NaN : median(sqliteFinished),
-    sqliteP99Ms: median(timing.sqliteP99Ms),
-    resticMs: median(timing.resticMs),
-    resticP99Ms: median(timing.resticP99Ms),
-    commits: median(growth.commits),
-    oursGrowthBytes: median(growth.oursBytes),
-    resticGrowthBytes: median(growth.resticBytes),
-  };
-  const growthRatio = ratio(med.oursGrowthBytes, med.resticGrowthBytes);
-  const sqliteTime = sqliteDnf
-    ? `DNF ${timing.sqliteMs.length - sqliteFinished.length}/${timing.sqliteMs.length} >${opts.peerTimeoutSeconds}s`
-    : seconds(med.sqliteMs);
-
-  const table = formatTable(
-    ['median', 'ours', 'sqlite3 .backup', 'restic backup', 'ours/sqlite3', 'ours/restic'],
-    [
-      ['first snapshot, no writer (s)', seconds(initial.oursMs), '-', seconds(initial.resticMs), '-', times(ratio(initial.oursMs, initial.resticMs))],
-      ['snapshot under writer (s)', seconds(med.oursMs), sqliteTime, seconds(med.resticMs), times(ratio(med.oursMs, med.sqliteMs)), times(ratio(med.oursMs, med.resticMs))],
-      ['writer p99 commit during it (ms)', fixed(med.oursP99Ms, 2), fixed(med.sqliteP99Ms, 2), fixed(med.resticP99Ms, 2), times(ratio(med.oursP99Ms, med.sqliteP99Ms)), times(ratio(med.oursP99Ms, med.resticP99Ms))],
-      ['writer p99 commit, alone (ms)', fixed(med.baselineP99Ms, 2), '', '', '', ''],
-      [`repo growth per ${opts.txs} tx (MB)`, megabytes(med.oursGrowthBytes), '-', megabytes(med.resticGrowthBytes), '-', times(growthRatio)],
-    ],
-  );
-  const target = growthRatio <= ARCHITECTURE_GROWTH_TARGET ? 'meets' : 'misses';
-  const out = [
-    '',
-    `QuantAI snapshot bench: database ${megabytes(db.sizeBytes)} MB (${db.trades} trades), writer ${opts.rate} tx/s, ${opts.repeats} repeats, medians`,
-    table,
-    `growth: ours/restic ${times(growthRatio)} ${target} the architecture's target of <= ${ARCHITECTURE_GROWTH_TARGET.toFixed(2)}x` +
-      ` (writer committed ${fixed(med.commits, 0)} tx per interval; our snapshot's own copy+verify ${seconds(med.oursCopyMs)} s)`,
-    'notes: restic backs up the live file as raw bytes (a copy taken while the writer commits can be torn): it is a peer for',
-    '  time and growth only, not for consistency. restic times include process start and key derivation' +
-      ` (~${seconds(resticFixedMs)} s per run here); ours exclude opening the repository (done once, fast test KDF).`,
-    '  sqlite3 .backup copies 100 pages per step and restarts when another connection commits; DNF k/n = k of n runs did not' +
-      ` finish (not repeated after the first; finished runs: ${sqliteFinished.length > 0 ? `${sqliteFinished.map(seconds).join(', ')} s` : 'none'}).`,
-    `  restic check of our repository: ${ourRepoCheck}. 1-minute load average: ${fixed(loadAtStart, 2)} at start, ${fixed(loadAtEnd, 2)} at end.`,
-  ];
-  process.stdout.write(`${out.join('\n')}\n`);
-  const figures = {
-    bench: 'snapshot',
-    options: opts,
+  const figures: BenchFigures = {
     database: { bytes: db.sizeBytes, trades: db.trades, generateMs },
     resticFixedMs,
     initial,
     timing,
     growth,
-    medians: { ...med, sqliteDnf, growthRatio, timeRatioRestic: ratio(med.oursMs, med.resticMs), timeRatioSqlite: ratio(med.oursMs, med.sqliteMs) },
     ourRepoCheck,
-    loadAverage: { start: loadAtStart, end: loadAtEnd },
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
   };
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  process.stdout.write(`${formatReport(opts, figures)}\n${formatJson(opts, figures)}\n`);
 }
 
 main().catch((err: unknown) => {

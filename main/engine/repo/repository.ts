@@ -42,6 +42,7 @@ export interface InitOptions extends OpenOptions {
 
 export interface RepoStats {
   packBytesWritten: number;
+  indexBytesWritten: number;
   blobsStored: number;
   blobsDeduped: number;
 }
@@ -57,6 +58,8 @@ export class Repository {
   readonly config: RepoConfig;
   /** Bytes of pack files written by this instance. */
   packBytesWritten = 0;
+  /** Bytes of index files written by this instance: growth figures count them with the packs. */
+  indexBytesWritten = 0;
   /** Blobs added to packs by this instance. */
   blobsStored = 0;
   /** saveBlob calls answered by an existing blob. */
@@ -145,7 +148,7 @@ export class Repository {
 
   /** A copy of the counters, so callers can diff before/after a job. */
   stats(): RepoStats {
-    return { packBytesWritten: this.packBytesWritten, blobsStored: this.blobsStored, blobsDeduped: this.blobsDeduped };
+    return { packBytesWritten: this.packBytesWritten, indexBytesWritten: this.indexBytesWritten, blobsStored: this.blobsStored, blobsDeduped: this.blobsDeduped };
   }
 
   hasBlob(type: BlobType, id: Id): boolean {
@@ -371,6 +374,7 @@ export class Repository {
     const stored = encrypt(this.key, encodeUnpacked(json));
     const id = sha256Hex(stored);
     await this.backend.save({ type, name: id }, stored);
+    if (type === 'index') this.indexBytesWritten += stored.length;
     return id;
   }
 

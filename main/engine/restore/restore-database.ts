@@ -89,6 +89,12 @@ export async function restoreDatabase(repo: Repository, snapshotRef: string, opt
       { requiredTables: manifest.verification.required_tables, check: 'integrity_check', label: `the restored copy of ${manifest.source}` },
       opts.signal,
     );
+    // The same rows as at backup time: a restore that passes integrity_check but lost rows is not a restore.
+    for (const [table, expected] of Object.entries(manifest.verification.tables)) {
+      if (check.tables[table] !== expected) {
+        throw new BackupError('fatal', `the restored database has ${check.tables[table] ?? 'no'} rows in ${table}, the snapshot recorded ${expected}; run 'restic check --read-data' on the repository`);
+      }
+    }
     // The read-only check may leave empty -wal/-shm files beside the partial file.
     await removeSidecars(partial);
     if (opts.force) await removeSidecars(target);

@@ -71,8 +71,7 @@ export async function backupFiles(repo: Repository, opts: FileBackupOptions): Pr
   const lock = await repo.lock();
   try {
     const parent = opts.parent === undefined ? undefined : await repo.findSnapshot(opts.parent);
-    const packBytesBefore = repo.packBytesWritten;
-    const indexBefore = await indexFileNames(repo);
+    const bytesBefore = repo.packBytesWritten + repo.indexBytesWritten;
     const archiver = new Archiver({
       repo,
       fs,
@@ -109,7 +108,7 @@ export async function backupFiles(repo: Repository, opts: FileBackupOptions): Pr
       filesUnchanged: stats.filesUnchanged,
       dirs: stats.dirs,
       bytesRead: stats.bytesRead,
-      bytesAdded: repo.packBytesWritten - packBytesBefore + (await newIndexBytes(repo, indexBefore)),
+      bytesAdded: repo.packBytesWritten + repo.indexBytesWritten - bytesBefore,
     };
   } finally {
     await lock.release();
@@ -144,15 +143,3 @@ function chunkerSeed(repo: Repository): number {
   return createHash('sha256').update(`quantai-gear:${repo.config.chunker_polynomial}`).digest().readInt32LE(0);
 }
 
-/**
- * The repository counts pack bytes but not index bytes, so index files
- * written by this backup are found by listing index/ before and after.
- */
-async function indexFileNames(repo: Repository): Promise<Set<string>> {
-  return new Set((await repo.backend.list('index')).map((f) => f.name));
-}
-
-async function newIndexBytes(repo: Repository, before: Set<string>): Promise<number> {
-  const files = await repo.backend.list('index');
-  return files.filter((f) => !before.has(f.name)).reduce((sum, f) => sum + f.size, 0);
-}

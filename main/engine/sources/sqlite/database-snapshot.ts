@@ -95,8 +95,7 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
 
     const lock = await repo.lock();
     try {
-      const packBytesBefore = repo.packBytesWritten;
-      const indexFilesBefore = await indexFileNames(repo);
+      const bytesBefore = repo.packBytesWritten + repo.indexBytesWritten;
       const segments = await storeSegments(repo, {
         path: copy.path,
         size: v.size,
@@ -134,7 +133,6 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
         ...(opts.parent ? { parent: opts.parent } : {}),
       };
       const snapshotId = await repo.saveSnapshot(snapshot);
-      const indexBytes = await newIndexBytes(repo, indexFilesBefore);
       progress('done', v.size, v.size);
       return {
         snapshotId,
@@ -142,7 +140,7 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
         manifest,
         copyMs: copy.copyMs + copy.verifyMs,
         totalMs: performance.now() - started,
-        bytesAdded: repo.packBytesWritten - packBytesBefore + indexBytes,
+        bytesAdded: repo.packBytesWritten + repo.indexBytesWritten - bytesBefore,
         chunksNew: segments.chunksNew,
         chunksTotal: segments.chunksTotal,
       };
@@ -154,19 +152,6 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
   }
 }
 
-/**
- * Repository counts pack bytes but not index bytes, so index files written
- * for this snapshot are found by listing index/ before and after. Another
- * writer holding a shared lock at the same time would be counted too.
- */
-async function indexFileNames(repo: Repository): Promise<Set<string>> {
-  return new Set((await repo.backend.list('index')).map((f) => f.name));
-}
-
-async function newIndexBytes(repo: Repository, before: Set<string>): Promise<number> {
-  const files = await repo.backend.list('index');
-  return files.filter((f) => !before.has(f.name)).reduce((sum, f) => sum + f.size, 0);
-}
 
 function currentUsername(): string {
   try {

@@ -160,7 +160,12 @@ test('saveBlob deduplicates, reads pending blobs, and flush writes one index for
   assert.equal((await backend.list('data')).length, 1);
   await repo.flush();
   assert.equal((await backend.list('index')).length, 1, 'nothing new, no new index');
-  assert.deepEqual(repo.stats(), { packBytesWritten: (await backend.list('data'))[0]!.size, blobsStored: 2, blobsDeduped: 1 });
+  assert.deepEqual(repo.stats(), {
+    packBytesWritten: (await backend.list('data'))[0]!.size,
+    indexBytesWritten: (await backend.list('index'))[0]!.size,
+    blobsStored: 2,
+    blobsDeduped: 1,
+  });
 
   const reopened = await Repository.open(backend, PASSWORD);
   assert.equal(reopened.id, repo.id);
