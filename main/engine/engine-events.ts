@@ -3,8 +3,12 @@
  * show; the engine knows nothing of trays or windows.
  */
 import { EventEmitter } from 'node:events';
+import type { AlertEvent } from './health/alert-types.ts';
 
-export type JobName = 'snapshot' | 'backup' | 'check' | 'restore';
+/** Every job the engine runs; the scheduler's jobs and the CLI's one-off operations. */
+export type JobName =
+  | 'snapshot' | 'backup' | 'full' | 'cloud' | 'offsite' | 'verify' | 'retention' | 'drill'
+  | 'check' | 'restore';
 
 export interface JobProgress {
   job: JobName;
@@ -14,12 +18,16 @@ export interface JobProgress {
   totalBytes?: number;
   files?: number;
   currentPath?: string;
+  /** 0-100 where the total is known. */
+  percent?: number;
+  /** Seconds left, estimated from the rate so far, where the total is known. */
+  etaSeconds?: number;
 }
 
 export interface JobFinished {
   job: JobName;
   runId: number;
-  result: 'success' | 'warning' | 'failed';
+  result: 'success' | 'warning' | 'failed' | 'skipped';
   snapshotId?: string;
   errorKind?: string;
   errorMessage?: string;
@@ -29,6 +37,8 @@ export interface EngineEventMap {
   'job-started': [{ job: JobName; runId: number }];
   'job-progress': [JobProgress];
   'job-finished': [JobFinished];
+  /** An alert opened, was re-sent as a reminder, or resolved: the shell shows a desktop notification. */
+  'alert': [AlertEvent];
 }
 
 export class EngineEvents extends EventEmitter<EngineEventMap> {}

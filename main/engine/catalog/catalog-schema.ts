@@ -9,7 +9,7 @@ export const CATALOG_MIGRATIONS: readonly string[] = [
     job           TEXT NOT NULL,
     started_at    TEXT NOT NULL,
     ended_at      TEXT,
-    result        TEXT NOT NULL CHECK (result IN ('running', 'success', 'warning', 'failed', 'interrupted')),
+    result        TEXT NOT NULL CHECK (result IN ('running', 'success', 'warning', 'failed', 'interrupted', 'skipped')),
     bytes_added   INTEGER,
     snapshot_id   TEXT,
     error_kind    TEXT,
@@ -44,5 +44,73 @@ export const CATALOG_MIGRATIONS: readonly string[] = [
     data    TEXT
   );
   CREATE INDEX events_time ON events (time);
+  `,
+  // 2: scheduler state, verification, restore drills, alerts and their notifications.
+  `
+  CREATE TABLE job_state (
+    job               TEXT PRIMARY KEY,
+    paused_until      TEXT,
+    pause_reason      TEXT,
+    last_scheduled_at TEXT
+  );
+
+  CREATE TABLE verifications (
+    id          INTEGER PRIMARY KEY,
+    time        TEXT NOT NULL,
+    level       TEXT NOT NULL CHECK (level IN ('metadata', 'daily', 'full')),
+    destination TEXT NOT NULL,
+    ok          INTEGER NOT NULL,
+    snapshot_id TEXT,
+    report      TEXT
+  );
+  CREATE INDEX verifications_time ON verifications (destination, time);
+
+  CREATE TABLE pack_reads (
+    repository_id TEXT NOT NULL,
+    pack_id       TEXT NOT NULL,
+    last_read_at  TEXT NOT NULL,
+    ok            INTEGER NOT NULL,
+    PRIMARY KEY (repository_id, pack_id)
+  );
+
+  CREATE TABLE drills (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    ended_at    TEXT,
+    destination TEXT NOT NULL,
+    ok          INTEGER,
+    duration_ms INTEGER,
+    rto_ms      INTEGER,
+    report_json TEXT,
+    report_html TEXT
+  );
+  CREATE INDEX drills_started ON drills (destination, started_at);
+
+  CREATE TABLE alerts (
+    id               INTEGER PRIMARY KEY,
+    key              TEXT NOT NULL,
+    rule             TEXT NOT NULL,
+    severity         TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),
+    title            TEXT NOT NULL,
+    message          TEXT NOT NULL,
+    opened_at        TEXT NOT NULL,
+    resolved_at      TEXT,
+    last_notified_at TEXT,
+    notify_count     INTEGER NOT NULL DEFAULT 0,
+    data             TEXT
+  );
+  CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE resolved_at IS NULL;
+
+  CREATE TABLE notifications (
+    id       INTEGER PRIMARY KEY,
+    alert_id INTEGER REFERENCES alerts (id),
+    channel  TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('opened', 'reminder', 'resolved', 'test')),
+    time     TEXT NOT NULL,
+    ok       INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    error    TEXT
+  );
+  CREATE INDEX notifications_alert ON notifications (alert_id, channel);
   `,
 ];

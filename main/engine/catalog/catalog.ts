@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { BackupError } from '../errors.ts';
 import { CATALOG_MIGRATIONS } from './catalog-schema.ts';
 
-export type RunResult = 'running' | 'success' | 'warning' | 'failed' | 'interrupted';
+export type RunResult = 'running' | 'success' | 'warning' | 'failed' | 'interrupted' | 'skipped';
 
 export interface RunRecord {
   id: number;
@@ -101,6 +101,14 @@ export class Catalog {
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * The open state database, for the stores of later features (catalog/*-store.ts),
+   * each owning its own tables from the migrations.
+   */
+  get database(): Database.Database {
+    return this.db;
   }
 
   startRun(job: string, startedAt: Date): number {

@@ -6,6 +6,10 @@
  */
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { alertsSchema } from './alerts-schema.ts';
+import { healthSchema } from './health-schema.ts';
+import { scheduleSchema } from './schedule-schema.ts';
+import { verificationSchema } from './verification-schema.ts';
 
 export const DEFAULT_REQUIRED_TABLES = ['trades', 'positions', 'accounts', 'audit_trail'] as const;
 export const DEFAULT_EXCLUDES = ['*.tmp', '*.log', 'cache/'] as const;
@@ -50,6 +54,10 @@ export const configSchema = z
     database: databaseSchema.optional(),
     files: filesSchema.default({ sources: [], excludes: [...DEFAULT_EXCLUDES] }),
     repository: repositorySchema,
+    schedule: scheduleSchema.prefault({}),
+    verification: verificationSchema.prefault({}),
+    health: healthSchema.prefault({}),
+    alerts: alertsSchema.prefault({}),
   })
   .strict();
 

@@ -1,0 +1,9 @@
+/**
+ * The `health` section of config.json. Strict: unknown keys are errors.
+ * Use .prefault({}) (not .default) on nested objects so zod 4 fills inner defaults.
+ */
+import { z } from 'zod';
+
+export const healthSchema = z.object({}).strict();
+
+export type HealthConfig = z.infer<typeof healthSchema>;
