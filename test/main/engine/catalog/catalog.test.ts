@@ -31,8 +31,8 @@ test('a run left running by a dead process is marked interrupted; a live one is 
   const catalog = Catalog.open(join(tempDir(t), 'catalog.db'));
   t.after(() => catalog.close());
   const a = catalog.startRun('backup', new Date());
-  // Pretend run a belongs to another process by rewriting its pid through the public API surface.
-  (catalog as unknown as { db: { prepare(s: string): { run(...a: unknown[]): void } } }).db.prepare('UPDATE runs SET host_pid = ? WHERE id = ?').run(999999, a);
+  // Pretend run a belongs to another process.
+  catalog.database.prepare('UPDATE runs SET host_pid = ? WHERE id = ?').run(999999, a);
   assert.equal(catalog.markInterruptedRuns(new Date(), () => true), 0);
   assert.equal(catalog.markInterruptedRuns(new Date(), (pid) => pid !== 999999), 1);
   assert.equal(catalog.lastRun('backup')?.result, 'interrupted');

@@ -3,7 +3,7 @@
  * (the real walker lives in sources/files), a tree -> file map reader, and the
  * restic CLI as the oracle.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { restic as runRestic, resticOk as runResticOk } from '../../../support/restic.ts';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { goFileMode, nodeTypeOf } from '../../../../main/engine/repo/file-mode.ts';
 import type { Repository } from '../../../../main/engine/repo/repository.ts';
@@ -90,18 +90,14 @@ export function readDirectory(dir: Buffer, prefix: Buffer[] = [], out: FileMap =
   return out;
 }
 
-export function resticEnv(password = PASSWORD): NodeJS.ProcessEnv {
-  return { ...process.env, RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: '', XDG_CACHE_HOME: '/tmp/qb-restic-cache' };
-}
-
 /** Runs restic; returns status and output instead of throwing, so tests can assert on failures too. */
 export function restic(repoDir: string, args: string[], password = PASSWORD): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('restic', ['-r', repoDir, '--no-cache', ...args], { env: resticEnv(password), encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  const r = runRestic(repoDir, password, args);
+  return { status: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function resticOk(repoDir: string, args: string[], password = PASSWORD): string {
-  return execFileSync('restic', ['-r', repoDir, '--no-cache', ...args], { env: resticEnv(password), encoding: 'utf8', timeout: 120_000 });
+  return runResticOk(repoDir, password, args);
 }
 
 export function joinBuffer(dir: string, name: Buffer | string): Buffer {

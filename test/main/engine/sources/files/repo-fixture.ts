@@ -2,9 +2,9 @@
  * Shared by the file backup and restore tests: a fresh repository with a
  * fast KDF, and the real restic CLI run against it as the oracle.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { resticOk } from '../../../../support/restic.ts';
 import { LocalBackend } from '../../../../../main/engine/backends/local-backend.ts';
 import { Repository } from '../../../../../main/engine/repo/repository.ts';
 
@@ -19,15 +19,5 @@ export async function newRepository(dir: string): Promise<{ repo: Repository; pa
 
 /** Runs restic on the repository; throws with its output when it fails. */
 export function restic(_t: TestContext, repoPath: string, args: string[]): string {
-  try {
-    return execFileSync('restic', ['-r', repoPath, '--no-cache', ...args], {
-      env: { ...process.env, RESTIC_PASSWORD: PASSWORD },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`restic ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
+  return resticOk(repoPath, PASSWORD, args);
 }
