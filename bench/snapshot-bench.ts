@@ -197,6 +197,7 @@ async function run(opts: BenchOptions, paths: Paths): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`snapshot bench failed: ${describeError(err)}\n`);
-  if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  // A BackupError's message is meant for the user; anything else is a bug whose stack is wanted.
+  if (!(err instanceof BackupError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   process.exitCode = 1;
 });

@@ -37,21 +37,7 @@ type NumberFlag = keyof typeof NUMBERS;
 
 /** Returns null when --help was asked for. */
 export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | null {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'size-mb': { type: 'string' },
-      repeats: { type: 'string' },
-      txs: { type: 'string' },
-      rate: { type: 'string' },
-      'baseline-s': { type: 'string' },
-      'peer-timeout-s': { type: 'string' },
-      'skip-check': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(argv);
   if (values.help) return null;
   const num = (flag: NumberFlag): number => {
     const [envName, fallback] = NUMBERS[flag];
@@ -73,4 +59,27 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     keep: values.keep || env.BENCH_KEEP === '1',
     skipCheck: values['skip-check'],
   };
+}
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        'size-mb': { type: 'string' },
+        repeats: { type: 'string' },
+        txs: { type: 'string' },
+        rate: { type: 'string' },
+        'baseline-s': { type: 'string' },
+        'peer-timeout-s': { type: 'string' },
+        'skip-check': { type: 'boolean', default: false },
+        keep: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    // parseArgs names the bad flag; the user also needs to know where the list of good ones is.
+    throw new BackupError('permanent', `${(err as Error).message.split('\n')[0]} (--help lists the options)`, { cause: err });
+  }
 }
