@@ -13,6 +13,14 @@ import { registerRestore } from './commands/restore-command.ts';
 import { registerSnapshot } from './commands/snapshot-command.ts';
 import { registerSnapshots } from './commands/snapshots-command.ts';
 import { registerStatus } from './commands/status-command.ts';
+import { registerAlerts } from './commands/alerts-command.ts';
+import { registerVerify } from './commands/verify-command.ts';
+import { registerRestoreTest } from './commands/restore-test-command.ts';
+import { registerDaemon } from './commands/daemon-command.ts';
+import { registerJobs } from './commands/jobs-command.ts';
+import { registerPause } from './commands/pause-command.ts';
+import { registerResume } from './commands/resume-command.ts';
+import { registerRun } from './commands/run-command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -58,6 +66,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   registerRestore(program, io, run);
   registerCheck(program, io, run);
   registerStatus(program, io, run);
+  registerAlerts(program, io, run);
+  registerVerify(program, io, run);
+  registerRestoreTest(program, io, run);
+  registerJobs(program, io, run);
+  registerRun(program, io, run);
+  registerDaemon(program, io, run);
+  registerPause(program, io, run);
+  registerResume(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -39,6 +39,8 @@ export interface EngineEventMap {
   'job-finished': [JobFinished];
   /** An alert opened, was re-sent as a reminder, or resolved: the shell shows a desktop notification. */
   'alert': [AlertEvent];
+  /** `alerts test desktop` (or the app's "send a test notification"): show this as a desktop notification. */
+  'alert-test': [{ title: string; message: string }];
 }
 
 export class EngineEvents extends EventEmitter<EngineEventMap> {}

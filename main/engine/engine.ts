@@ -23,6 +23,21 @@ import { listSnapshotSummaries, type SnapshotSummaryItem } from './jobs/snapshot
 import { runRestore, type RestoreOptions, type RestoreOutcome } from './jobs/restore-job.ts';
 import { runCheck, type CheckOutcome } from './jobs/check-job.ts';
 import { buildStatus, type StatusReport } from './jobs/status-report.ts';
+import { runVerifyJob, type VerifyJobOptions, type VerifyOutcome } from './jobs/verify-job.ts';
+import { runDrillJob, type DrillJobOptions, type DrillOutcome } from './jobs/drill-job.ts';
+import { buildHealthReport } from './health/health-report.ts';
+import type { HealthReport } from './health/health-types.ts';
+import {
+  alertsOverview, runAlertsEvaluation, sendTestAlert, type AlertsEvaluation, type AlertsOverview, type ChannelTestResult,
+} from './jobs/alerts-job.ts';
+import type { ChannelName } from './config/alerts-schema.ts';
+import type { ScheduledJobName } from './config/schedule-schema.ts';
+import { runJob, type RunJobOptions } from './jobs/job-runner.ts';
+import type { JobRunSummary } from './jobs/job-registry.ts';
+import { buildJobsReport, type JobsReport } from './schedule/jobs-report.ts';
+import { pauseJobs, resumeJobs, type PauseResult } from './schedule/job-pauses.ts';
+import { parsePauseUntil } from './schedule/pause-time.ts';
+import { hostScheduler, type HostedScheduler, type SchedulerHostOptions } from './schedule/scheduler-host.ts';
 
 export interface EngineDeps {
   home: string;
@@ -145,6 +160,68 @@ export class Engine {
 
   async status(): Promise<StatusReport> {
     return buildStatus(this.jobContext());
+  }
+
+  /** The health model now: tiers, destinations and the alert conditions (no password needed). */
+  async health(): Promise<HealthReport> {
+    return buildHealthReport(this.jobContext(), await this.config());
+  }
+
+  /** The daily (rotating pack reads) or full (every pack) verification; the outcome names damaged packs and snapshots. */
+  async verify(options: VerifyJobOptions): Promise<VerifyOutcome> {
+    return runVerifyJob(this.jobContext(), await this.config(), options);
+  }
+
+  /** A restore drill on every destination; its evidence is stored in the catalog. */
+  async restoreTest(options: DrillJobOptions = {}): Promise<DrillOutcome> {
+    return runDrillJob(this.jobContext(), await this.config(), options);
+  }
+
+  /**
+   * Evaluates the alert rules and delivers what changed: new alerts, reminders,
+   * resolutions, retries of failed deliveries. The scheduler calls it every
+   * minute and after each job; a channel that is down never makes it throw.
+   */
+  async evaluateAlerts(): Promise<AlertsEvaluation> {
+    return runAlertsEvaluation(this.jobContext(), await this.config(), this.deps.secrets);
+  }
+
+  /** Open and recently resolved alerts, with the delivery state per channel (no password needed). */
+  async alerts(): Promise<AlertsOverview> {
+    return alertsOverview(this.jobContext(), await this.config());
+  }
+
+  /** Sends a test message through one alert channel; throws a BackupError saying why it could not. */
+  async testAlertChannel(channel: ChannelName): Promise<ChannelTestResult> {
+    return sendTestAlert(this.jobContext(), await this.config(), this.deps.secrets, channel);
+  }
+
+  /** Runs one scheduled job now in this process: `run <job>`, and so every scheduled run (a child process). */
+  async runJob(name: ScheduledJobName, options: RunJobOptions = {}): Promise<JobRunSummary> {
+    return runJob(this, name, options);
+  }
+
+  /** Each scheduled job's schedule, last and next run, and state in words (no password needed). */
+  async jobs(): Promise<JobsReport> {
+    const config = await this.config();
+    return buildJobsReport({ home: this.paths.root, schedule: config.schedule, catalog: this.catalog, clock: this.clock });
+  }
+
+  /** Pauses jobs (all when none named) until a time (HH:MM, a date, a duration; null: until resumed), with a reason. */
+  async pauseJobs(jobs: readonly ScheduledJobName[], until: string | null, reason: string): Promise<PauseResult> {
+    const config = await this.config();
+    const at = until === null ? null : parsePauseUntil(until, this.clock.now(), config.schedule.timezone);
+    return pauseJobs(this.catalog, this.clock, jobs, at, reason);
+  }
+
+  /** Resumes paused jobs (all when none named); returns the ones that were paused. */
+  resumeJobs(jobs: readonly ScheduledJobName[]): ScheduledJobName[] {
+    return resumeJobs(this.catalog, this.clock, jobs);
+  }
+
+  /** Takes this home folder's scheduler lock and runs the schedule until stop() (the daemon and the tray app). */
+  async startScheduler(options: SchedulerHostOptions): Promise<HostedScheduler> {
+    return hostScheduler(this, options);
   }
 
   close(): void {

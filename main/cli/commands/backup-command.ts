@@ -17,7 +17,7 @@ export function registerBackup(program: Command, io: CliIo, run: (action: () => 
         try {
           const r = await engine.backupFiles({ ...(opts.full ? { full: true } : {}) });
           if (opts.json) {
-            printJson(io, { snapshotId: r.snapshotId, runId: r.runId, result: r.result, bytesAdded: r.bytesAdded, bytesRead: r.bytesRead, filesNew: r.filesNew, filesChanged: r.filesChanged, filesUnchanged: r.filesUnchanged, warnings: r.warnings });
+            printJson(io, { snapshotId: r.snapshotId, runId: r.runId, result: r.result, bytesAdded: r.bytesAdded, bytesRead: r.bytesRead, totalFileBytes: r.totalFileBytes, filesNew: r.filesNew, filesChanged: r.filesChanged, filesUnchanged: r.filesUnchanged, warnings: r.warnings });
           } else {
             io.stdout(`backup ${r.snapshotId.slice(0, 8)} saved: ${r.filesNew} new, ${r.filesChanged} changed, ${r.filesUnchanged} unchanged files; ${formatBytes(r.bytesAdded)} added\n`);
             for (const w of r.warnings) io.stderr(`warning: ${w.path}: ${w.message ?? w.kind}\n`);

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { buildEngine, formatBytes, printJson, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { formatHealth } from '../health-printer.ts';
 
 export function registerStatus(program: Command, io: CliIo, run: (action: () => Promise<number>) => Promise<void>): void {
   program
     .command('status')
-    .description('configuration, last snapshots and last runs (no password needed)')
+    .description('health (overall, per tier and destination, open problems), configuration, last snapshots and runs (no password needed)')
     .option('--json', 'machine-readable output')
     .action((opts: { json?: boolean }) =>
       run(async () => {
@@ -14,6 +15,12 @@ export function registerStatus(program: Command, io: CliIo, run: (action: () => 
           if (opts.json) {
             printJson(io, s);
             return s.configError ? 2 : 0;
+          }
+          // The overall state comes first: it is what a person or a glance at a log needs.
+          if (s.health) {
+            for (const line of formatHealth(s.health)) io.stdout(`${line}\n`);
+          } else {
+            io.stdout(`health: UNKNOWN (${s.configError ? 'the config is not valid' : 'not configured'})\n`);
           }
           io.stdout(`home: ${s.home}\n`);
           if (s.configError) {

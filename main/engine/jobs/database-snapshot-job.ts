@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Config } from '../config/config-schema.ts';
 import type { JobContext, JobOptions } from '../engine.ts';
 import { snapshotDatabase } from '../sources/sqlite/database-snapshot.ts';
+import { verifyNewSnapshot } from '../verify/post-snapshot-check.ts';
 import { recordRun } from './run-recorder.ts';
 import { findParentSnapshot } from './snapshot-list.ts';
 
@@ -37,6 +38,8 @@ export async function runDatabaseSnapshotJob(ctx: JobContext, config: Config, op
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => ctx.events.emit('job-progress', { job: 'snapshot', runId, phase: p.phase, bytes: p.bytes, totalBytes: p.totalBytes }),
     });
+    // The metadata rung of the verification ladder: a snapshot counts only once its trees and blobs are all there.
+    await verifyNewSnapshot(ctx, repository, result.snapshotId);
     const manifest = result.manifest;
     ctx.catalog.recordSnapshot({
       id: result.snapshotId,

@@ -8,6 +8,7 @@ import type { Config } from '../config/config-schema.ts';
 import type { JobContext, JobOptions } from '../engine.ts';
 import { backupFiles } from '../sources/files/file-backup.ts';
 import type { FileWarning } from '../sources/files/file-backup.ts';
+import { verifyNewSnapshot } from '../verify/post-snapshot-check.ts';
 import { recordRun } from './run-recorder.ts';
 import { findParentSnapshot } from './snapshot-list.ts';
 
@@ -17,6 +18,7 @@ export interface FileBackupJobResult {
   snapshotId: string;
   bytesAdded: number;
   bytesRead: number;
+  totalFileBytes: number;
   filesNew: number;
   filesChanged: number;
   filesUnchanged: number;
@@ -39,6 +41,8 @@ export async function runFileBackupJob(ctx: JobContext, config: Config, options:
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => ctx.events.emit('job-progress', { job: 'backup', runId, phase: p.phase, bytes: p.bytes, files: p.files, ...(p.currentPath ? { currentPath: p.currentPath } : {}) }),
     });
+    // The metadata rung of the verification ladder: a snapshot counts only once its trees and blobs are all there.
+    await verifyNewSnapshot(ctx, repository, result.snapshotId);
     const snapshot = await repository.findSnapshot(result.snapshotId);
     ctx.catalog.recordSnapshot({
       id: result.snapshotId,
@@ -48,7 +52,7 @@ export async function runFileBackupJob(ctx: JobContext, config: Config, options:
       tier,
       source: paths.join('\n'),
       treeId: result.treeId,
-      sizeBytes: null,
+      sizeBytes: result.totalFileBytes,
       bytesAdded: result.bytesAdded,
       sha256: null,
       verification: null,
@@ -62,6 +66,7 @@ export async function runFileBackupJob(ctx: JobContext, config: Config, options:
       snapshotId: result.snapshotId,
       bytesAdded: result.bytesAdded,
       bytesRead: result.bytesRead,
+      totalFileBytes: result.totalFileBytes,
       filesNew: result.filesNew,
       filesChanged: result.filesChanged,
       filesUnchanged: result.filesUnchanged,

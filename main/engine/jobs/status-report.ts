@@ -6,8 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../catalog/catalog.ts';
+import type { Config } from '../config/config-schema.ts';
 import type { JobContext } from '../engine.ts';
 import { isBackupError } from '../errors.ts';
+import { buildHealthReport } from '../health/health-report.ts';
+import type { HealthReport } from '../health/health-types.ts';
 
 export interface StatusReport {
   home: string;
@@ -19,6 +22,8 @@ export interface StatusReport {
   lastDatabaseSnapshot: { id: string; time: string; sizeBytes: number | null; bytesAdded: number; sha256: string | null } | null;
   lastFileBackup: { id: string; time: string; bytesAdded: number } | null;
   lastRuns: Record<string, { result: string; startedAt: string; endedAt: string | null; errorMessage: string | null } | null>;
+  /** The health model (tiers, destinations, alert conditions); null while there is no valid config. */
+  health: HealthReport | null;
 }
 
 const JOBS = ['snapshot', 'backup', 'check', 'restore'] as const;
@@ -38,9 +43,11 @@ export async function buildStatus(ctx: JobContext): Promise<StatusReport> {
     lastDatabaseSnapshot: null,
     lastFileBackup: null,
     lastRuns: {},
+    health: null,
   };
+  let config: Config;
   try {
-    const config = await ctx.engine.config();
+    config = await ctx.engine.config();
     report.configured = true;
     report.repository = { path: config.repository.path, present: existsSync(join(config.repository.path, 'config')) };
     report.database = config.database ? { path: config.database.path, requiredTables: config.database.requiredTables } : null;
@@ -54,5 +61,6 @@ export async function buildStatus(ctx: JobContext): Promise<StatusReport> {
   const files = ctx.catalog.latestSnapshot('files');
   report.lastFileBackup = files ? { id: files.id, time: files.time, bytesAdded: files.bytesAdded } : null;
   for (const job of JOBS) report.lastRuns[job] = runSummary(ctx.catalog.lastRun(job));
+  report.health = await buildHealthReport(ctx, config);
   return report;
 }

@@ -13,6 +13,8 @@ import type { BlobType, Id } from './types.ts';
 export interface CheckError {
   pack?: Id;
   snapshot?: Id;
+  /** Every snapshot that needs the damaged or missing blob (`snapshot` is the first of them). */
+  snapshots?: Id[];
   message: string;
 }
 
@@ -35,6 +37,8 @@ export interface CheckProgress {
 
 export interface CheckOptions {
   readData: boolean;
+  /** With readData: read only these packs (the daily rotation); all packs when absent. */
+  packs?: ReadonlySet<Id>;
   onProgress?: (progress: CheckProgress) => void;
 }
 
@@ -77,7 +81,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions): 
   const damaged = new Set<string>(); // "type:id:pack" of blob copies that failed verification
   if (options.readData) {
     for (const [packId, entries] of packs) {
-      if (missingPacks.has(packId)) continue;
+      if (missingPacks.has(packId) || (options.packs && !options.packs.has(packId))) continue;
       const result = await readPack(repo, packId, entries, (n) => {
         bytes += n;
       });
@@ -152,7 +156,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions): 
   }
   progress('snapshots');
   for (const { problem, snapshots } of affected.values()) {
-    const error: CheckError = { snapshot: snapshots[0]!, message: `${problem.message} (needed by snapshot${snapshots.length > 1 ? 's' : ''} ${snapshots.map(short).join(', ')})` };
+    const error: CheckError = { snapshot: snapshots[0]!, snapshots, message: `${problem.message} (needed by snapshot${snapshots.length > 1 ? 's' : ''} ${snapshots.map(short).join(', ')})` };
     if (problem.pack) error.pack = problem.pack;
     errors.push(error);
   }

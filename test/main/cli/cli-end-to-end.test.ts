@@ -49,8 +49,9 @@ test('init, snapshot, backup, snapshots, restore, check and status work end to e
 
   const backup = runCli(['backup', '--json'], env);
   assert.equal(backup.code, 0, backup.stderr);
-  const backupOut = parseJsonOutput<{ snapshotId: string; filesNew: number }>(backup);
+  const backupOut = parseJsonOutput<{ snapshotId: string; filesNew: number; totalFileBytes: number }>(backup);
   assert.equal(backupOut.filesNew, 2, 'scratch.tmp is excluded');
+  assert.equal(backupOut.totalFileBytes, '# alpha\n'.length * 1000 + 300_000);
 
   const list = parseJsonOutput<{ id: string; kind: string }[]>(runCli(['snapshots', '--json'], env));
   assert.deepEqual(list.map((s) => s.kind).sort(), ['files', 'sqlite']);

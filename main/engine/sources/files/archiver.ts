@@ -59,6 +59,8 @@ export interface ArchiveStats {
   bytesRead: number;
   /** Sum of storedBytes of the blobs this run added (before pack headers and index). */
   blobBytesAdded: number;
+  /** Total size of every file in the snapshot, read or reused: what the size-change alert compares. */
+  totalFileBytes: number;
 }
 
 interface LinkedContent {
@@ -72,7 +74,7 @@ const PROGRESS_BYTES = 8 * 1024 * 1024;
 
 export class Archiver {
   readonly warnings: FileWarning[] = [];
-  readonly stats: ArchiveStats = { filesNew: 0, filesChanged: 0, filesUnchanged: 0, dirs: 0, bytesRead: 0, blobBytesAdded: 0 };
+  readonly stats: ArchiveStats = { filesNew: 0, filesChanged: 0, filesUnchanged: 0, dirs: 0, bytesRead: 0, blobBytesAdded: 0, totalFileBytes: 0 };
   private readonly opts: ArchiverOptions;
   private readonly walk: WalkContext;
   private readonly hardlinks = new Map<string, LinkedContent>();
@@ -176,6 +178,12 @@ export class Archiver {
   }
 
   private async saveFile(entry: WalkEntry, node: TreeNode, prev: TreeNode | undefined): Promise<TreeNode> {
+    const saved = await this.saveFileNode(entry, node, prev);
+    this.stats.totalFileBytes += saved.size ?? 0;
+    return saved;
+  }
+
+  private async saveFileNode(entry: WalkEntry, node: TreeNode, prev: TreeNode | undefined): Promise<TreeNode> {
     const counted = prev?.type === 'file' ? 'filesChanged' : 'filesNew';
     this.files++;
     this.opts.onProgress?.({ phase: 'backup', files: this.files, bytes: this.stats.bytesRead, currentPath: pathText(entry.path) });

@@ -60,6 +60,8 @@ export interface FileBackupResult {
   filesUnchanged: number;
   dirs: number;
   bytesRead: number;
+  /** Total size of the files in the snapshot (read or reused from the parent). */
+  totalFileBytes: number;
   /** Pack and index bytes this backup added to the repository. */
   bytesAdded: number;
 }
@@ -108,6 +110,7 @@ export async function backupFiles(repo: Repository, opts: FileBackupOptions): Pr
       filesUnchanged: stats.filesUnchanged,
       dirs: stats.dirs,
       bytesRead: stats.bytesRead,
+      totalFileBytes: stats.totalFileBytes,
       bytesAdded: repo.packBytesWritten + repo.indexBytesWritten - bytesBefore,
     };
   } finally {

@@ -39,6 +39,6 @@ test('loadConfig names a missing file, bad JSON and bad content', async (t) => {
   await assert.rejects(loadConfig(join(dir, 'config.json')), (err: Error & { kind?: string }) => err.kind === 'not-found' && /quantai-backup init/.test(err.message));
   writeFileSync(join(dir, 'bad.json'), '{ "repository": ');
   await assert.rejects(loadConfig(join(dir, 'bad.json')), /bad\.json is not valid JSON/);
-  writeFileSync(join(dir, 'c.json'), JSON.stringify({ repository: { path: '/r' }, schedule: {} }));
-  await assert.rejects(loadConfig(join(dir, 'c.json')), /c\.json: unknown key "schedule"/);
+  writeFileSync(join(dir, 'c.json'), JSON.stringify({ repository: { path: '/r' }, schedul: {} }));
+  await assert.rejects(loadConfig(join(dir, 'c.json')), /c\.json: unknown key "schedul"/);
 });
