@@ -34,6 +34,7 @@ export async function runDatabaseSnapshotJob(ctx: JobContext, config: Config, op
       tmpDir: ctx.engine.paths.tmpDir,
       requiredTables: database.requiredTables,
       hostname: ctx.hostname,
+      now: () => ctx.clock.now(),
       ...(parent ? { parent } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => ctx.events.emit('job-progress', { job: 'snapshot', runId, phase: p.phase, bytes: p.bytes, totalBytes: p.totalBytes }),

@@ -36,6 +36,7 @@ export async function runFileBackupJob(ctx: JobContext, config: Config, options:
       excludes: config.files.excludes,
       tags: [`tier:${tier}`],
       hostname: ctx.hostname,
+      now: () => ctx.clock.now(),
       ...(parent ? { parent } : {}),
       ...(options.full ? { full: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -45,6 +45,8 @@ export interface FileBackupOptions {
   hostname?: string;
   onProgress?: (p: FileBackupProgress) => void;
   signal?: AbortSignal;
+  /** The engine's clock, so snapshot times agree with schedules and health (tests inject one). */
+  now?: () => Date;
   /** For tests: the file system to read (default: node:fs). */
   fileSource?: FileSource;
   /** For tests: chunker sizes; the gear seed always comes from the repository. */
@@ -87,7 +89,7 @@ export async function backupFiles(repo: Repository, opts: FileBackupOptions): Pr
     opts.signal?.throwIfAborted();
     const user = userInfo();
     const snapshot: Snapshot = {
-      time: formatDate(new Date()),
+      time: formatDate((opts.now ?? (() => new Date()))()),
       tree: treeId,
       paths,
       hostname: opts.hostname ?? osHostname(),

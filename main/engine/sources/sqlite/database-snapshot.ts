@@ -45,6 +45,8 @@ export interface SnapshotDatabaseOptions {
   hostname?: string;
   onProgress?: (p: DatabaseSnapshotProgress) => void;
   signal?: AbortSignal;
+  /** The engine's clock, so snapshot times agree with schedules and health (tests inject one). */
+  now?: () => Date;
 }
 
 export interface DatabaseSnapshotResult {
@@ -76,7 +78,7 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
     const v = copy.verification;
     const dbName = basename(copy.source);
     const owner = currentOwner();
-    const capturedAt = new Date().toISOString();
+    const capturedAt = (opts.now ?? (() => new Date()))().toISOString();
     const chunkSize = chunkSizeFor(v.pageSize);
     const manifest: DatabaseManifest = {
       format: SNAPSHOT_FORMAT,
