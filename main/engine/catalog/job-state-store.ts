@@ -96,15 +96,6 @@ export class JobStateStore {
     return rows.map((r) => ({ id: r.id, startedAt: r.started_at, pid: r.host_pid }));
   }
 
-  /**
-   * Files the run under another job name. The full backup goes through the
-   * file backup job, which records itself as 'backup'; the scheduler needs the
-   * full backup's own last success.
-   */
-  relabelRun(runId: number, job: string): void {
-    this.db.prepare('UPDATE runs SET job = ? WHERE id = ?').run(job, runId);
-  }
-
   private row(job: string): StateRow | undefined {
     return this.db.prepare('SELECT * FROM job_state WHERE job = ?').get(job) as StateRow | undefined;
   }

@@ -28,7 +28,7 @@ export interface FileBackupJobResult {
 export async function runFileBackupJob(ctx: JobContext, config: Config, options: JobOptions & { full?: boolean }): Promise<FileBackupJobResult> {
   const paths = config.files.sources.map((s) => s.path);
   const tier = Math.min(...config.files.sources.map((s) => s.tier));
-  return recordRun(ctx, 'backup', async (runId) => {
+  return recordRun(ctx, options.full ? 'full' : 'backup', async (runId) => {
     const repository = await ctx.engine.openRepository(config);
     const parent = options.full ? undefined : await findParentSnapshot(repository, 'kind:files', paths.join('\n'));
     const result = await backupFiles(repository, {
@@ -40,7 +40,7 @@ export async function runFileBackupJob(ctx: JobContext, config: Config, options:
       ...(parent ? { parent } : {}),
       ...(options.full ? { full: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (p) => ctx.events.emit('job-progress', { job: 'backup', runId, phase: p.phase, bytes: p.bytes, files: p.files, ...(p.currentPath ? { currentPath: p.currentPath } : {}) }),
+      onProgress: (p) => ctx.events.emit('job-progress', { job: options.full ? 'full' : 'backup', runId, phase: p.phase, bytes: p.bytes, files: p.files, ...(p.currentPath ? { currentPath: p.currentPath } : {}) }),
     });
     // The metadata rung of the verification ladder: a snapshot counts only once its trees and blobs are all there.
     await verifyNewSnapshot(ctx, repository, result.snapshotId);

@@ -3,7 +3,6 @@
  * how it must be scheduled. The CLI and the scheduler use this one table, so a
  * job run by hand is the same code path as a scheduled one.
  */
-import { JobStateStore } from '../catalog/job-state-store.ts';
 import type { ScheduledJobName } from '../config/schedule-schema.ts';
 import type { Engine } from '../engine.ts';
 import { recordSkippedRun } from './skipped-run.ts';
@@ -65,20 +64,8 @@ export const JOB_REGISTRY: Readonly<Record<ScheduledJobName, JobDefinition>> = {
     name: 'full', description: 'full file backup: re-reads every file instead of trusting the previous snapshot',
     lane: 'standard', heavy: true, needsNetwork: false,
     run: async (engine, { signal }) => {
-      // The file backup job records itself as 'backup'; the schedule needs the full backup's own
-      // history, failures included, so its run is filed under 'full' however it ends.
-      let runId: number | null = null;
-      const onStarted = (e: { job: string; runId: number }) => {
-        if (e.job === 'backup' && runId === null) runId = e.runId;
-      };
-      engine.events.on('job-started', onStarted);
-      try {
-        const r = await engine.backupFiles({ full: true, ...(signal ? { signal } : {}) });
-        return { runId: r.runId, result: r.result, snapshotId: r.snapshotId, bytesAdded: r.bytesAdded };
-      } finally {
-        engine.events.off('job-started', onStarted);
-        if (runId !== null) new JobStateStore(engine.catalog.database).relabelRun(runId, 'full');
-      }
+      const r = await engine.backupFiles({ full: true, ...(signal ? { signal } : {}) });
+      return { runId: r.runId, result: r.result, snapshotId: r.snapshotId, bytesAdded: r.bytesAdded };
     },
   },
   cloud: {

@@ -7,7 +7,9 @@
  * - spring forward: a wall-clock time the gap skips (02:30 on 2026-03-08 in
  *   New York) runs at the first minute after the gap (03:00);
  * - fall back: a wall-clock time the clock shows twice (01:30 on 2026-11-01)
- *   runs once, at its first occurrence.
+ *   runs once, at its first occurrence, for a job that runs at chosen hours;
+ *   a job that runs every hour (a 15-minute snapshot) follows elapsed time and
+ *   runs in both showings of the repeated hour, or it would leave a 75-minute gap.
  */
 import { createTask, validateDetailed, type ScheduledTask } from 'node-cron';
 import { floorMinute, MINUTE_MS, offsetMs } from './zone-time.ts';
@@ -34,6 +36,8 @@ export class CronTimes {
    */
   private readonly minutes: ReadonlySet<number>;
   private readonly hours: ReadonlySet<number>;
+  /** Runs in every hour of the day: repeated wall-clock minutes are real, distinct slots for it. */
+  private readonly everyHour: boolean;
   private readonly offsets = new Map<number, number>();
 
   constructor(expression: string, timeZone: string) {
@@ -45,6 +49,7 @@ export class CronTimes {
     }
     this.minutes = new Set(parsed.fields.minute);
     this.hours = new Set(parsed.fields.hour);
+    this.everyHour = this.hours.size === 24;
     this.zoneTask = createTask(expression, noop, { timezone: timeZone });
     this.wallTask = createTask(expression, noop, { timezone: 'UTC' });
   }
@@ -53,7 +58,7 @@ export class CronTimes {
   matches(minute: Date): boolean {
     const m = floorMinute(minute);
     const t = m.getTime();
-    if (this.isRepeatedWallMinute(t)) return false;
+    if (!this.everyHour && this.isRepeatedWallMinute(t)) return false;
     const wall = t + this.offset(t);
     if (this.isCandidate(wall) && this.zoneTask.match(m)) return true;
     const wallBefore = t - MINUTE_MS + this.offset(t - MINUTE_MS);
