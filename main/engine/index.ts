@@ -6,7 +6,7 @@ export type { JobFinished, JobName, JobProgress } from './engine-events.ts';
 export { BackupError, ConfigError, describeError, isBackupError } from './errors.ts';
 export type { ErrorKind } from './errors.ts';
 export { defaultHomeDir, resolveHomeDir, homeLayout, PRODUCT_NAME } from './home/home-dir.ts';
-export { passwordFromEnvironment } from './secrets/password-source.ts';
+export { passwordFromEnvironment, secretEnvName } from './secrets/password-source.ts';
 export type { SecretSource } from './secrets/password-source.ts';
 export { streamLogger, silentLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';
@@ -39,4 +39,6 @@ export type { JobReport, JobsReport, JobStateName } from './schedule/jobs-report
 export type { PauseResult } from './schedule/job-pauses.ts';
 export type { HostedScheduler, SchedulerHostOptions } from './schedule/scheduler-host.ts';
 export type { SchedulerHost, SchedulerLockInfo } from './schedule/scheduler-lock.ts';
-export type { ProgressLine } from './schedule/child-executor.ts';
+export { childProcessExecutor } from './schedule/child-executor.ts';
+export type { ChildExecutorOptions, ProgressLine } from './schedule/child-executor.ts';
+export type { ExecutorOutcome, JobExecutor } from './schedule/job-queue.ts';

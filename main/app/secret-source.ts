@@ -1,0 +1,18 @@
+/**
+ * The engine's SecretSource for an engine the app hosts: every read goes to
+ * the SecretStore (the OS keychain in the shell), so a secret saved in
+ * Settings applies to the next job without a restart.
+ */
+import { BackupError, type SecretSource } from '../engine/index.ts';
+import type { SecretStore } from './secret-store.ts';
+
+export function secretSourceFromStore(store: SecretStore): SecretSource {
+  return {
+    async repositoryPassword() {
+      const password = await store.get('repository-password');
+      if (password) return password;
+      throw new BackupError('permanent', 'no repository password is stored: run the first-run wizard or set it in Settings');
+    },
+    secret: (name) => store.get(name),
+  };
+}
