@@ -55,7 +55,8 @@ async function start(): Promise<void> {
 
   // Every job runs as `quantai-backup run <job>` in a child process (Electron as Node): long work never
   // runs on this main thread, whether the scheduler, "Back up now" or "Run restore test" starts it.
-  const jobCommand: [string, string] = [process.execPath, join(root, 'bin', 'quantai-backup.mjs')];
+  // The bundled CLI (scripts/build.mjs) beside this bundle: the packaged app ships no TypeScript sources.
+  const jobCommand: [string, string] = [process.execPath, join(root, 'out', 'main', 'cli', 'quantai-backup.js')];
   const executor = childProcessExecutor({
     command: jobCommand,
     home,

@@ -4,7 +4,8 @@ import { describeError } from '../../engine/index.ts';
 import { buildEngine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 /** The scheduler's children run this same CLI entry point. */
-const CLI_ENTRY = fileURLToPath(new URL('../../../bin/quantai-backup.mjs', import.meta.url));
+/** Job children run the same CLI this daemon was started as (bin/quantai-backup.mjs, or the bundle). */
+const cliEntry = (): string => process.argv[1] ?? fileURLToPath(new URL('../../../bin/quantai-backup.mjs', import.meta.url));
 
 export function registerDaemon(program: Command, io: CliIo, run: (action: () => Promise<number>) => Promise<void>): void {
   program
@@ -15,7 +16,7 @@ export function registerDaemon(program: Command, io: CliIo, run: (action: () => 
         // A service's log is its stderr (journald, launchd, the Windows service wrapper): always at info.
         const engine = buildEngine(io, { ...program.opts<GlobalOptions>(), verbose: true });
         try {
-          const hosted = await engine.startScheduler({ host: 'daemon', command: [process.execPath, CLI_ENTRY], env: io.env });
+          const hosted = await engine.startScheduler({ host: 'daemon', command: [process.execPath, cliEntry()], env: io.env });
           const onHup = () => {
             hosted.reload().catch((err: unknown) => engine.logger.log('error', `cannot reload the schedule: ${describeError(err)}; keeping the old one`));
           };

@@ -3,13 +3,18 @@
  * backup, an integrity check) never stalls the calling thread, which may be
  * the Electron main process.
  *
- * This file is the one place that knows how a worker loads TypeScript: every
- * worker starts from worker-bootstrap.mjs, which registers tsx and then
- * imports the entry module. An entry module calls serveWorkerJob(handler).
+ * This file is the one place that knows how a worker loads its code. From
+ * the sources, a worker starts from worker-bootstrap.mjs, which registers tsx
+ * and then imports the `.ts` entry module. In a bundled build (the desktop app,
+ * `npm run build`) the sources are not shipped: the build writes each worker
+ * entry as a `.js` bundle beside the main bundle, and that file starts directly.
+ * An entry module calls serveWorkerJob(handler).
  *
  * Errors cross the thread boundary as {kind, message} and are rethrown as
  * BackupError, so callers see the same error kinds as in-thread code.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { BackupError, isBackupError } from '../errors.ts';
 import type { ErrorKind } from '../errors.ts';
@@ -27,6 +32,15 @@ export interface RunWorkerOptions {
   onProgress?: (value: unknown) => void;
 }
 
+/** The `.ts` entry through tsx where the sources are; its bundled `.js` sibling where they are not. */
+function startWorker(entry: URL, input: unknown): Worker {
+  if (entry.protocol === 'file:' && entry.pathname.endsWith('.ts') && !existsSync(fileURLToPath(entry))) {
+    const bundled = new URL(entry.href.replace(/\.ts$/, '.js'));
+    if (existsSync(fileURLToPath(bundled))) return new Worker(bundled, { workerData: { entry: bundled.href, input } });
+  }
+  return new Worker(BOOTSTRAP, { workerData: { entry: entry.href, input } });
+}
+
 /**
  * Starts `entry` (a module URL, usually `new URL('./x-worker.ts', import.meta.url)`)
  * on a worker thread with `input`, and resolves with the job's result. On abort
@@ -37,7 +51,7 @@ export function runWorker<TResult>(entry: URL, input: unknown, opts: RunWorkerOp
   const { signal, onProgress } = opts;
   if (signal?.aborted) return Promise.reject(cancelled(signal));
   return new Promise<TResult>((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, { workerData: { entry: entry.href, input } });
+    const worker = startWorker(entry, input);
     let settled: { ok: true; value: TResult } | { ok: false; error: Error } | null = null;
 
     const onAbort = () => {
