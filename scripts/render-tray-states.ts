@@ -73,8 +73,8 @@ const STATES: Record<TrayStatus, { caption: string; state: DashboardState | null
     caption: 'Critical',
     state: state({
       overall: 'critical',
-      tiers: [tier(1, 52, 'critical'), tier(2, 52, 'warning'), tier(3, 972)],
-      alerts: [alert(22, 'critical', 'no-recent-backup:tier-1', 'No backup in the last 30 minutes: Tier 1 (critical)', 22)],
+      tiers: [tier(1, 72, 'critical'), tier(2, 72, 'warning'), tier(3, 972)],
+      alerts: [alert(22, 'critical', 'no-recent-backup:tier-1', 'No backup in the last hour: Tier 1 (critical)', 22)],
     }),
   },
   running: { caption: 'Running, with progress', state: state({ tiers: [tier(1, 15), tier(2, 38), tier(3, 972)], running: [snapshotProgress] }) },
@@ -124,7 +124,7 @@ const CSS = `
   main { width: 1180px; padding: 20px 24px 16px; }
   h1 { font-size: 20px; margin: 0 0 2px; }
   p.caption { margin: 0 0 16px; color: #57606a; font-size: 13.5px; }
-  .grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 16px; }
+  .grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 16px; }
   .cell { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 12px 14px 14px; }
   h2 { font-size: 15px; margin: 0 0 10px; white-space: nowrap; display: flex; align-items: center; gap: 8px; }
   h2 code { white-space: nowrap; font-size: 12px; font-weight: normal; color: #57606a; background: #f3f4f6; padding: 1px 5px; border-radius: 4px; }

@@ -1,26 +1,34 @@
 /**
- * Launch at login. The setting lives in <home>/app-settings.json
- * ({"launchAtLogin": boolean}, on by default: a backup app that does not run
- * does not back up). config.json has no key for it yet (its schema is strict
- * and belongs to the engine), so Settings cannot show a toggle for it.
+ * Launch at login, from config.json's `desktop.launchAtLogin` (Settings shows
+ * it; on by default: a backup app that is not running does not back up).
+ * macOS and Windows: Electron's login item. Linux: an XDG autostart entry,
+ * which Electron has no API for.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app } from 'electron';
+import { autostartEntry } from './autostart-entry.ts';
 import { shellLog } from './logging.ts';
 
-export function launchAtLoginSetting(home: string): boolean {
-  try {
-    const parsed = JSON.parse(readFileSync(join(home, 'app-settings.json'), 'utf8')) as { launchAtLogin?: unknown };
-    return parsed.launchAtLogin !== false;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') shellLog.warn(`app-settings.json is not readable: ${(err as Error).message}`);
-    return true;
-  }
+function linuxAutostartFile(): string {
+  return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'autostart', 'quantai-backup.desktop');
 }
 
-export function applyLaunchAtLogin(home: string): void {
-  // Linux has no API for it in Electron (an autostart .desktop file is the packager's job).
-  if (process.platform === 'linux') return;
-  app.setLoginItemSettings({ openAtLogin: launchAtLoginSetting(home), openAsHidden: true });
+export function applyLaunchAtLogin(enabled: boolean): void {
+  try {
+    if (process.platform === 'linux') {
+      const file = linuxAutostartFile();
+      if (enabled) {
+        mkdirSync(join(file, '..'), { recursive: true });
+        writeFileSync(file, autostartEntry(process.env.APPIMAGE ?? process.execPath));
+      } else {
+        rmSync(file, { force: true });
+      }
+      return;
+    }
+    app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true });
+  } catch (err) {
+    shellLog.warn(`cannot change launch at login: ${(err as Error).message}`);
+  }
 }

@@ -85,6 +85,7 @@ async function start(): Promise<void> {
       const config = await engine.config();
       level = config.alerts.desktop;
       marketClose = marketCloseFromConfig(config as unknown as Record<string, unknown>);
+      applyLaunchAtLogin(config.desktop.launchAtLogin);
     } catch (err) {
       if (!isBackupError(err) || err.kind !== 'not-found') shellLog.warn(`cannot read config.json: ${describeError(err)}`);
     }
@@ -153,7 +154,6 @@ async function start(): Promise<void> {
   applyTray();
   // Without a tray there is no other way in: show the dashboard (or the wizard on first run).
   if (!tray || !last?.configured) window.open({ view: last?.configured ? 'dashboard' : 'wizard' });
-  applyLaunchAtLogin(home);
 
   app.on('second-instance', () => window.open({ view: 'dashboard' }));
   // A tray app keeps running with no window open.

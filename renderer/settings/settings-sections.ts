@@ -70,6 +70,13 @@ export function scheduleSection(c: SectionContext): HTMLElement {
   );
 }
 
+export function desktopSection(c: SectionContext): HTMLElement {
+  return section('Desktop app', 'desktop',
+    checkField(c.draft, 'desktop.launchAtLogin', 'Start QuantAI Backup when I log in', c.changed, true),
+    h('p', { class: 'note' }, 'Backups run only while the app (or `quantai-backup daemon`) runs.'),
+  );
+}
+
 export function retentionSection(): HTMLElement {
   return section('Retention', 'retention',
     h('p', { class: 'note' }, 'Retention (7 years for tier 1, 2 years for tier 2, 30 days for tier 3) is applied by the retention job; its settings arrive in a later version. Nothing is deleted until then.'),

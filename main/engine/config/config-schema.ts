@@ -7,6 +7,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.ts';
+import { desktopSchema } from './desktop-schema.ts';
 import { healthSchema } from './health-schema.ts';
 import { scheduleSchema } from './schedule-schema.ts';
 import { verificationSchema } from './verification-schema.ts';
@@ -58,6 +59,7 @@ export const configSchema = z
     verification: verificationSchema.prefault({}),
     health: healthSchema.prefault({}),
     alerts: alertsSchema.prefault({}),
+    desktop: desktopSchema.prefault({}),
   })
   .strict();
 
