@@ -11,7 +11,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['electron', 'electron/*'], message: 'main/engine is pure Node: never import electron (ARCHITECTURE.md).' },
-          { group: ['**/shell/**', '**/cli/**', '**/renderer/**', '**/preload/**'], message: 'main/engine imports only engine files and libraries.' },
+          { group: ['**/shell/**', '**/cli/**', '**/app/**', '**/renderer/**', '**/preload/**'], message: 'main/engine imports only engine files and libraries.' },
         ],
       }],
     },
@@ -25,11 +25,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['main/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['electron', 'electron/*', '**/shell/**', '**/cli/**', '**/renderer/**'], message: 'main/app is pure Node over the engine: the Electron shell and the UI tests both host it.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['renderer/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['node:*', 'electron', '**/main/**'], message: 'the renderer imports only renderer files and `import type` from preload/ipc-contract.ts.' },
+          { group: ['node:*', 'electron', '**/main/**', '**/preload/**', '!**/preload/ipc-contract.ts'], message: 'the renderer imports only renderer files and `import type` from preload/ipc-contract.ts.' },
+          { group: ['**/preload/ipc-contract.ts'], allowTypeImports: true, message: 'the renderer takes only types from the contract (`import type`).' },
         ],
       }],
     },

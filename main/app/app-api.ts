@@ -13,7 +13,7 @@ import {
   BackupError, describeError, isScheduledJobName, type Engine, type JobExecutor, type HostedScheduler, type RestoreOutcome, type ScheduledJobName,
 } from '../engine/index.ts';
 import { previewCron } from './cron-preview.ts';
-import { buildDashboardState } from './dashboard-state.ts';
+import { buildDashboardState, isConfigured } from './dashboard-state.ts';
 import { DirectRuns } from './direct-runs.ts';
 import { fieldErrorsFromIssues } from './field-errors.ts';
 import { InvalidRequestError, settle } from './ipc-errors.ts';
@@ -207,6 +207,7 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     }),
 
     setSecret: ({ name, value }) => settle(async () => {
+      if (name === 'repository-password' && (await isConfigured(engine))) await engine.checkRepositoryPassword(value);
       await secrets.set(name, value);
       engine.logger.log('info', `secret ${name} stored`);
       return { set: true as const };

@@ -41,7 +41,7 @@ export async function buildDashboardState(input: DashboardInputs): Promise<Dashb
   };
 }
 
-async function isConfigured(engine: Engine): Promise<boolean> {
+export async function isConfigured(engine: Engine): Promise<boolean> {
   try {
     await engine.config();
     return true;

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config-schema.ts';
 import { loadConfig, parseConfig } from './config/load-config.ts';
 import { EngineEvents } from './engine-events.ts';
-import { BackupError } from './errors.ts';
+import { BackupError, isBackupError } from './errors.ts';
 import { homeLayout, type HomeLayout } from './home/home-dir.ts';
 import { readMountTables, type MountTables } from './home/mount-guard.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -104,16 +104,30 @@ export class Engine {
     return openRepository(cfg.repository.path, password, this.repoAccess());
   }
 
+  /**
+   * Opens the configured repository with `password` rather than the stored one,
+   * so a new password is proven before it replaces a working one (a typo there
+   * would lock every job out of the backups).
+   */
+  async checkRepositoryPassword(password: string): Promise<void> {
+    const cfg = await this.config();
+    await openRepository(cfg.repository.path, password, this.repoAccess());
+  }
+
   /** Writes a validated config and creates (or connects to) the repository. */
   async initialize(options: InitOptions): Promise<InitResult> {
+    // Running init (or the wizard) again keeps every other setting (schedule, alerts, excludes):
+    // what the options name replaces those values, what they leave out stays as it was.
+    const existing = await this.existingConfig();
     const config = parseConfig(
       {
+        ...existing,
         version: 1,
-        repository: { path: options.repoPath },
+        repository: { ...existing?.repository, path: options.repoPath },
         ...(options.dbPath
-          ? { database: { path: options.dbPath, ...(options.requiredTables ? { requiredTables: options.requiredTables } : {}) } }
+          ? { database: { ...existing?.database, path: options.dbPath, ...(options.requiredTables ? { requiredTables: options.requiredTables } : {}) } }
           : {}),
-        files: { sources: (options.files ?? []).map((path) => ({ path })) },
+        ...(options.files ? { files: { ...existing?.files, sources: options.files.map((path) => ({ path })) } } : {}),
       },
       'init options',
     );
@@ -127,6 +141,16 @@ export class Engine {
       data: { repositoryId: repository.id },
     });
     return { configFile: this.paths.configFile, repositoryPath: config.repository.path, repositoryId: repository.id, created };
+  }
+
+  /** The current config, or null on a first run; a broken config.json is an error, never silently replaced. */
+  private async existingConfig(): Promise<Config | null> {
+    try {
+      return await loadConfig(this.paths.configFile);
+    } catch (err) {
+      if (isBackupError(err) && err.kind === 'not-found') return null;
+      throw err;
+    }
   }
 
   async snapshotDatabase(options: JobOptions = {}): Promise<DatabaseSnapshotJobResult> {

@@ -42,3 +42,4 @@ export type { SchedulerHost, SchedulerLockInfo } from './schedule/scheduler-lock
 export { childProcessExecutor } from './schedule/child-executor.ts';
 export type { ChildExecutorOptions, ProgressLine } from './schedule/child-executor.ts';
 export type { ExecutorOutcome, JobExecutor } from './schedule/job-queue.ts';
+export { writeFileAtomic } from './util/atomic-write.ts';

@@ -5,10 +5,10 @@
  * (no keyring on Linux: its 'basic_text' backend uses a fixed key) it refuses
  * rather than store something anyone could read.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SafeStorage } from 'electron';
-import { BackupError } from '../engine/index.ts';
+import { BackupError, writeFileAtomic } from '../engine/index.ts';
 import type { SecretName } from '../../preload/ipc-contract.ts';
 import type { SecretStore } from '../app/secret-store.ts';
 
@@ -45,11 +45,11 @@ export function createSafeStorageSecretStore(file: string, safe: SafeStorageLike
     }
   };
 
-  const write = (secrets: SecretsFile): void => {
+  // fsync'd temp file + rename + directory fsync: a power cut never leaves an empty secrets file
+  // (which would lose the repository password from the keychain).
+  const write = async (secrets: SecretsFile): Promise<void> => {
     mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, file);
+    await writeFileAtomic(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   };
 
   return {
@@ -67,7 +67,7 @@ export function createSafeStorageSecretStore(file: string, safe: SafeStorageLike
       requireEncryption();
       const secrets = read();
       secrets[name] = safe.encryptString(value).toString('base64');
-      write(secrets);
+      await write(secrets);
     },
     async has(name) {
       return read()[name] !== undefined;
@@ -76,7 +76,7 @@ export function createSafeStorageSecretStore(file: string, safe: SafeStorageLike
       const secrets = read();
       if (secrets[name] === undefined) return;
       delete secrets[name];
-      write(secrets);
+      await write(secrets);
     },
   };
 }

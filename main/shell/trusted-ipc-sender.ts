@@ -26,5 +26,15 @@ export function isTrustedSender(frame: SenderFrame | null | undefined, renderer:
     throw err;
   }
   // Query and hash are the renderer's own routing; the file itself must be ours.
-  return url.protocol === renderer.protocol && url.host === renderer.host && decodeURIComponent(url.pathname) === decodeURIComponent(renderer.pathname);
+  return url.protocol === renderer.protocol && url.host === renderer.host && samePath(url.pathname, renderer.pathname);
+}
+
+/** Paths compared decoded; a malformed escape (`%zz`) is never our file. */
+function samePath(a: string, b: string): boolean {
+  try {
+    return decodeURIComponent(a) === decodeURIComponent(b);
+  } catch (err) {
+    if (err instanceof URIError) return false;
+    throw err;
+  }
 }

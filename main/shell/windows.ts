@@ -9,19 +9,7 @@ import { isTrustedSender } from './trusted-ipc-sender.ts';
 import { sendEvent } from './ipc-main.ts';
 import { shellLog } from './logging.ts';
 
-/** No remote content at all: scripts, styles and images come from our own files. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
 
 export interface WindowOptions {
   rendererFile: string;

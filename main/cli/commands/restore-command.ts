@@ -9,7 +9,7 @@ export function registerRestore(program: Command, io: CliIo, run: (action: () =>
     .argument('<snapshot>', "snapshot id, unique id prefix, or 'latest'")
     .requiredOption('--to <path>', 'database: the new database file; files: the target folder')
     .option('--include <pattern...>', 'files only: restore just the paths matching these patterns')
-    .option('--force', 'database only: replace an existing file at --to')
+    .option('--force', 'replace what already exists: the database file at --to, or files and symlinks under the --to folder (each replaced atomically)')
     .option('--json', 'machine-readable output')
     .action((ref: string, opts: { to: string; include?: string[]; force?: boolean; json?: boolean }) =>
       run(async () => {
@@ -19,6 +19,7 @@ export function registerRestore(program: Command, io: CliIo, run: (action: () =>
           if (opts.json) printJson(io, r);
           else if (r.kind === 'sqlite') {
             io.stdout(`restored database snapshot ${r.snapshotId.slice(0, 8)} to ${r.path} (${formatBytes(r.size)}, sha256 ${r.sha256.slice(0, 16)}..., integrity_check ${r.integrityCheck})\n`);
+            if (r.replacedTo) io.stdout(`the database it replaced (and its -wal/-shm) was moved to ${r.replacedTo}\n`);
           } else {
             io.stdout(`restored ${r.files} files and ${r.dirs} folders (${formatBytes(r.bytes)}) from ${r.snapshotId.slice(0, 8)} into ${r.target}\n`);
             for (const w of r.warnings) io.stderr(`warning: ${JSON.stringify(w)}\n`);

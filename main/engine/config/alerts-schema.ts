@@ -13,16 +13,48 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 const channelName = z.enum(CHANNEL_NAMES);
 const address = z.string().min(3).refine((s) => s.includes('@'), 'must be an e-mail address');
 const phoneNumber = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be a phone number in E.164 form, e.g. +15551234567');
-const httpUrl = z
+
+/**
+ * True for a host name that can only mean this machine: localhost, 127.0.0.0/8
+ * or ::1 (with or without the brackets a URL puts around it). Traffic to it
+ * never leaves the machine, so plain http (or SMTP without STARTTLS) there is
+ * acceptable for tests and local relays; anything else must be encrypted.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return v4 !== null && v4.slice(1).every((n) => Number(n) <= 255);
+}
+
+/**
+ * A URL credentials are sent to: https, or http only to a loopback host (a
+ * test server or a local proxy), never plain http across the network.
+ */
+const credentialUrl = z
   .string()
-  .refine((s) => /^https?:\/\/[^/]+/.test(s), 'must be an http(s) URL')
+  .refine((s) => {
+    try {
+      const url = new URL(s);
+      if (!/^https?:\/\/[^/]+/i.test(s)) return false;
+      return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+    } catch {
+      return false;
+    }
+  }, 'must be an https URL (plain http is allowed only to localhost, 127.0.0.0/8 or ::1, since the credentials would travel in clear)')
   .transform((s) => s.replace(/\/+$/, ''));
 
 const emailSchema = z
   .object({
     enabled: z.boolean().default(false),
     host: z.string().min(1).optional(),
-    /** 465 with secure: true (TLS from the start); 587 or 25 with secure: false (STARTTLS when offered). */
+    /**
+     * 465 with secure: true (TLS from the start); 587 or 25 with secure: false
+     * (STARTTLS when offered; required, with a valid certificate, whenever a
+     * username is set, so the password never travels in clear. The one
+     * exemption is a loopback host (localhost, 127.0.0.0/8, ::1), whose traffic
+     * never leaves the machine).
+     */
     port: z.number().int().min(1).max(65535).default(587),
     secure: z.boolean().default(false),
     /** Login name; the password is the secret 'smtp-password'. No username: no login. */
@@ -52,8 +84,11 @@ const smsSchema = z
     accountSid: z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'must be a Twilio account SID').optional(),
     from: phoneNumber.optional(),
     to: z.array(phoneNumber).default([]),
-    /** Twilio's REST API; configurable so tests (or a proxy) can stand in for it. */
-    apiBaseUrl: httpUrl.default('https://api.twilio.com'),
+    /**
+     * Twilio's REST API; configurable so tests (or a proxy) can stand in for it.
+     * https only (the auth token goes in every request), except http to a loopback host.
+     */
+    apiBaseUrl: credentialUrl.default('https://api.twilio.com'),
   })
   .strict()
   .superRefine((sms, ctx) => {

@@ -19,6 +19,7 @@ import type { SnapshotEntry } from '../repo/types.ts';
 import type { CheckResult } from '../verify/check-result.ts';
 import { checkDatabaseByRestore } from '../verify/database-restore-check.ts';
 import type { Destination } from '../verify/destinations.ts';
+import { tempOwnerTag } from '../home/tmp-sweep.ts';
 import { DRILL_EVIDENCE_FORMAT, type DatabaseDrillPart, type DrillEvidence, type FilesDrillPart } from './drill-evidence.ts';
 import { drillHost, drillVersions } from './drill-versions.ts';
 import { chooseSample, listSnapshotFiles, restoreSampledFile, type SnapshotFile } from './file-sample.ts';
@@ -53,7 +54,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillEvidence> {
   let files: FilesDrillPart | null = null;
 
   await mkdir(opts.tmpDir, { recursive: true });
-  const folder = await mkdtemp(join(opts.tmpDir, 'drill-'));
+  const folder = await mkdtemp(join(opts.tmpDir, `drill-${tempOwnerTag()}-`));
   let lock: RepoLock | null = null;
   try {
     opts.onPhase?.('opening repository');

@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '../config/config-schema.ts';
 import type { JobContext, JobOptions } from '../engine.ts';
+import { sweepStaleTemp } from '../home/tmp-sweep.ts';
 import { snapshotDatabase } from '../sources/sqlite/database-snapshot.ts';
 import { verifyNewSnapshot } from '../verify/post-snapshot-check.ts';
 import { recordRun } from './run-recorder.ts';
@@ -26,6 +27,8 @@ export interface DatabaseSnapshotJobResult {
 export async function runDatabaseSnapshotJob(ctx: JobContext, config: Config, options: JobOptions): Promise<DatabaseSnapshotJobResult> {
   const database = config.database!;
   return recordRun(ctx, 'snapshot', async (runId) => {
+    // Plain copies of the database that killed runs left in tmp/ (never a live process's: see tmp-sweep.ts).
+    await sweepStaleTemp(ctx.engine.paths.tmpDir, { logger: ctx.logger });
     const repository = await ctx.engine.openRepository(config);
     await mkdir(ctx.engine.paths.tmpDir, { recursive: true });
     const parent = await findParentSnapshot(repository, 'kind:sqlite', database.path);

@@ -2,7 +2,8 @@
  * Restore: a database snapshot becomes a new database file (never over an
  * existing one without `force`), checked with integrity_check; a file snapshot
  * becomes a folder tree under the target, optionally only the paths matching
- * `include`.
+ * `include`; files and symlinks that already exist there refuse the restore
+ * before anything is written unless `force`, which replaces them atomically.
  */
 import type { Config } from '../config/config-schema.ts';
 import type { JobContext } from '../engine.ts';
@@ -18,7 +19,7 @@ export interface RestoreOptions {
 }
 
 export type RestoreOutcome =
-  | { kind: 'sqlite'; runId: number; snapshotId: string; path: string; sha256: string; size: number; integrityCheck: string; tables: Record<string, number> }
+  | { kind: 'sqlite'; runId: number; snapshotId: string; path: string; sha256: string; size: number; integrityCheck: string; tables: Record<string, number>; replacedTo?: string }
   | { kind: 'files'; runId: number; snapshotId: string; target: string; files: number; dirs: number; bytes: number; warnings: unknown[] };
 
 export async function runRestore(ctx: JobContext, config: Config, ref: string, options: RestoreOptions): Promise<RestoreOutcome> {
@@ -34,12 +35,14 @@ export async function runRestore(ctx: JobContext, config: Config, ref: string, o
       return {
         result: 'success' as const,
         snapshotId: entry.id,
-        restored: { kind: 'sqlite' as const, snapshotId: entry.id, path: r.path, sha256: r.sha256, size: r.size, integrityCheck: r.integrityCheck, tables: r.tables },
+        restored: { kind: 'sqlite' as const, snapshotId: entry.id, path: r.path, sha256: r.sha256, size: r.size, integrityCheck: r.integrityCheck, tables: r.tables, ...(r.replacedTo ? { replacedTo: r.replacedTo } : {}) },
         details: { kind: 'sqlite', to: r.path },
       };
     }
     if (tags.includes('kind:files') || !tags.includes('quantai')) {
-      const r = await restoreFiles(repository, entry.id, { target: options.to, ...(options.include ? { include: options.include } : {}) });
+      const r = await restoreFiles(repository, entry.id, {
+        target: options.to, ...(options.include ? { include: options.include } : {}), ...(options.force ? { force: true } : {}),
+      });
       return {
         result: r.warnings.length > 0 ? ('warning' as const) : ('success' as const),
         snapshotId: entry.id,

@@ -27,6 +27,8 @@ export interface RestoreDatabaseResult {
   size: number;
   integrityCheck: 'ok';
   tables: Record<string, number>;
+  /** With --force over an existing database: where the replaced file (and its -wal/-shm) now are. */
+  replacedTo?: string;
 }
 
 const PREFETCH_SEGMENTS = 4;
@@ -51,7 +53,8 @@ export async function restoreDatabase(repo: Repository, snapshotRef: string, opt
   try {
     const hash = createHash('sha256');
     let size = 0;
-    const file = await open(partial, 'wx');
+    // 0600: a restored trading database is as private as the live one.
+    const file = await open(partial, 'wx', 0o600);
     try {
       // Read a few segments ahead while the current one is written.
       const ahead: Promise<Buffer>[] = [];
@@ -97,13 +100,36 @@ export async function restoreDatabase(repo: Repository, snapshotRef: string, opt
     }
     // The read-only check may leave empty -wal/-shm files beside the partial file.
     await removeSidecars(partial);
-    if (opts.force) await removeSidecars(target);
-    await rename(partial, target);
+    // --force never deletes: the replaced database and its -wal (which may hold committed
+    // transactions not yet checkpointed) are renamed aside, so nothing is lost by a mistake.
+    const replacedTo = opts.force ? await moveAside(target, await existingFiles(target)) : null;
+    try {
+      await rename(partial, target);
+    } catch (err) {
+      if (replacedTo) await moveBack(target, replacedTo);
+      throw err;
+    }
     await syncDirectory(dirname(target));
-    return { path: target, sha256, size, integrityCheck: 'ok', tables: check.tables };
+    return { path: target, sha256, size, integrityCheck: 'ok', tables: check.tables, ...(replacedTo ? { replacedTo } : {}) };
   } catch (err) {
     await removeDatabaseFiles(partial);
     throw err;
+  }
+}
+
+/** Renames the existing database and its sidecars to `<target>.replaced-<time>[-wal|-shm]`. */
+async function moveAside(target: string, existing: string[]): Promise<string | null> {
+  if (existing.length === 0) return null;
+  const aside = `${target}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const path of existing) await rename(path, aside + path.slice(target.length));
+  return aside;
+}
+
+async function moveBack(target: string, aside: string): Promise<void> {
+  for (const suffix of ['', ...SIDECARS]) {
+    await rename(aside + suffix, target + suffix).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
   }
 }
 

@@ -4,6 +4,7 @@
  * A second host is refused with a message naming the holder; a lock left by a
  * process that no longer exists on this machine is stale and taken over.
  */
+import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
@@ -39,13 +40,21 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 export function readSchedulerLock(home: string): SchedulerLockInfo | null {
-  let text: string;
+  const text = readLockText(schedulerLockPath(home));
+  return text === null ? null : parseLockText(text);
+}
+
+/** The lock file's text, or null when there is none. */
+function readLockText(path: string): string | null {
   try {
-    text = readFileSync(schedulerLockPath(home), 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+}
+
+function parseLockText(text: string): SchedulerLockInfo | null {
   try {
     const info = JSON.parse(text) as SchedulerLockInfo;
     return typeof info.pid === 'number' && typeof info.hostname === 'string' ? info : null;
@@ -91,23 +100,29 @@ export function acquireSchedulerLock(home: string, host: SchedulerHost, options:
         release: () => releaseIfOurs(path, info),
       };
     }
-    const holder = readSchedulerLock(home);
+    const seen = readLockText(path);
+    if (seen === null) continue; // released meanwhile: try to create it again
+    const holder = parseLockText(seen);
     if (holder === null) {
       if (ageMs(path, options.clock) < UNREADABLE_GRACE_MS) break;
       options.logger.log('warn', `scheduler lock ${path} is unreadable and old: taking it over`);
-      moveAside(path);
+      discardIfUnchanged(path, (moved) => moved === seen, options.logger);
       continue;
     }
     if (lockHolderAlive(holder, isAlive, thisHost)) {
       throw new BackupError('permanent', `another scheduler is running for this home folder: ${describeLockHolder(holder)}; stop it first (lock: ${path})`);
     }
     options.logger.log('warn', `scheduler lock held by pid ${holder.pid} (${holder.host}), which is no longer running: taking it over`, { lock: path, staleSince: holder.startedAt });
-    moveAside(path);
+    discardIfUnchanged(path, (moved) => sameHolder(parseLockText(moved), holder), options.logger);
   }
   throw new BackupError('transient', `could not take the scheduler lock ${path}: another process is taking it at the same time; try again`);
 }
 
 function tryCreate(path: string, info: SchedulerLockInfo): boolean {
+  return tryCreateText(path, `${JSON.stringify(info)}\n`);
+}
+
+function tryCreateText(path: string, text: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);
@@ -116,21 +131,41 @@ function tryCreate(path: string, info: SchedulerLockInfo): boolean {
     throw new BackupError('permanent', `cannot create the scheduler lock ${path}: ${(err as Error).message}`);
   }
   try {
-    writeSync(fd, `${JSON.stringify(info)}\n`);
+    writeSync(fd, text);
   } finally {
     closeSync(fd);
   }
   return true;
 }
 
-/** Rename rather than unlink: of two processes taking over one stale lock, only one rename succeeds. */
-function moveAside(path: string): void {
-  const aside = `${path}.stale-${process.pid}`;
+function sameHolder(a: SchedulerLockInfo | null, b: SchedulerLockInfo): boolean {
+  return a !== null && a.pid === b.pid && a.startedAt === b.startedAt && a.hostname === b.hostname;
+}
+
+/**
+ * Takes over a stale lock. Rename rather than unlink: of two processes taking
+ * over one stale lock, only one rename succeeds. But the loser's rename can
+ * come later, after the winner already created its fresh lock: so what was
+ * moved is read again and discarded only if it is still the stale lock that
+ * was judged; anything else is put back for its holder (and the caller's next
+ * attempt finds that holder alive).
+ */
+function discardIfUnchanged(path: string, isJudged: (movedText: string) => boolean, logger: Logger): void {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     renameSync(path, aside);
-    unlinkSync(aside);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    const moved = readFileSync(aside, 'utf8');
+    // O_EXCL, never a rename back: a rename would replace a lock someone created meanwhile.
+    if (!isJudged(moved) && !tryCreateText(path, moved)) {
+      logger.log('error', `scheduler lock ${path} changed hands while being taken over and could not be put back: ${moved.trim()}`);
+    }
+  } finally {
+    unlinkSync(aside);
   }
 }
 

@@ -11,6 +11,7 @@ import type { SnapshotRecord } from '../catalog/catalog.ts';
 import { describeError } from '../errors.ts';
 import type { Repository } from '../repo/repository.ts';
 import type { Id, SnapshotEntry } from '../repo/types.ts';
+import { tempOwnerTag } from '../home/tmp-sweep.ts';
 import { restoreDatabase } from '../restore/restore-database.ts';
 import { readDatabaseSnapshot } from '../sources/sqlite/read-database-snapshot.ts';
 import { allPassed, compareCheck, compareCounts, type CheckResult } from './check-result.ts';
@@ -51,7 +52,7 @@ export async function checkDatabaseByRestore(
     return out;
   }
   out.source = manifest.source;
-  const folder = await mkdtemp(join(opts.tmpDir, 'verify-db-'));
+  const folder = await mkdtemp(join(opts.tmpDir, `verify-db-${tempOwnerTag()}-`));
   try {
     const started = performance.now();
     let restored;

@@ -37,6 +37,16 @@ test('the wizard refuses a wrong password for an existing repository and keeps t
   assert.deepEqual(bad.error.fields?.map((f) => f.field).sort(), ['password', 'repoPath']);
 });
 
+test('Settings cannot replace a working repository password with one that does not open the repository', async (t) => {
+  const fx = appFixture(t);
+  value(await fx.api.runWizard({ repoPath: fx.repoPath, password: PASSWORD }));
+  const typo = await fx.api.setSecret({ name: 'repository-password', value: `${PASSWORD}x` });
+  assert.ok(!typo.ok, 'a password that does not open the repository is refused');
+  assert.match(typo.error.message, /repository password is wrong/);
+  assert.equal(await fx.secrets.get('repository-password'), PASSWORD, 'the working password is kept');
+  value(await fx.api.setSecret({ name: 'repository-password', value: PASSWORD }));
+});
+
 test('secrets set through setSecret never come back from any method', async (t) => {
   const fx = appFixture(t);
   value(await fx.api.runWizard({ repoPath: fx.repoPath, dbPath: fx.dbPath, password: PASSWORD }));

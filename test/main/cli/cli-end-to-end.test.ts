@@ -74,6 +74,19 @@ test('init, snapshot, backup, snapshots, restore, check and status work end to e
   assert.equal(readFileSync(join(target, files, 'notes', 'alpha.md'), 'utf8'), '# alpha\n'.repeat(1000));
   assert.throws(() => readFileSync(join(target, files, 'model.bin')), /ENOENT/, '--include restored only the notes');
 
+  // Restoring again over an edited file: refused without --force (the edit survives), replaced with it.
+  const restoredNote = join(target, files, 'notes', 'alpha.md');
+  writeFileSync(restoredNote, 'edited after the restore');
+  const overwrite = runCli(['restore', backupOut.snapshotId, '--to', target], env);
+  assert.equal(overwrite.code, 1, overwrite.stdout);
+  assert.match(overwrite.stderr, /1 file already exists under .*\(first: .*alpha\.md\).*--force/);
+  assert.equal(readFileSync(restoredNote, 'utf8'), 'edited after the restore');
+  assert.throws(() => readFileSync(join(target, files, 'model.bin')), /ENOENT/, 'a refused restore writes nothing');
+  const forced = runCli(['restore', backupOut.snapshotId, '--to', target, '--force'], env);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(readFileSync(restoredNote, 'utf8'), '# alpha\n'.repeat(1000));
+  assert.equal(readFileSync(join(target, files, 'model.bin')).length, 300_000);
+
   const check = runCli(['check', '--read-data', '--json'], env);
   assert.equal(check.code, 0, check.stdout + check.stderr);
   assert.equal(parseJsonOutput<{ ok: boolean }>(check).ok, true);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -38,6 +38,19 @@ async function killAfter(args: string[], env: { home: string; password: string }
   const code = await exited;
   clearTimeout(timer);
   return code === null ? 'killed' : `exited ${code}${code ? `: ${stderr.trim()}` : ''}`;
+}
+
+/** Starts `snapshot` and kills it with SIGKILL as soon as its own copy of the database shows up in tmp/; returns what tmp/ holds then. */
+async function killMidCopy(env: { home: string; password: string }, tmp: string): Promise<string[]> {
+  const before = new Set(existsSync(tmp) ? readdirSync(tmp) : []);
+  const child = startCli(['snapshot'], env);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done && !(existsSync(tmp) && readdirSync(tmp).some((n) => n.endsWith('.copy') && !before.has(n)))) await new Promise((r) => setTimeout(r, 5));
+  child.kill('SIGKILL');
+  assert.equal(await exited, null, 'the snapshot was killed mid-copy, not finished');
+  return readdirSync(tmp);
 }
 
 function timed(fn: () => void): number {
@@ -111,9 +124,19 @@ test('kill -9 during snapshot and backup never damages earlier snapshots', { tim
   assert.equal(sha256File(join(restoredDbDir, 'trading.db')), baseline.sha256);
 
   // The next runs succeed, and the whole repository reads back.
+  const tmp = join(home, 'tmp');
+  const leftBehind = () => (existsSync(tmp) ? readdirSync(tmp) : []);
+  t.diagnostic(`left in tmp/ by the killed runs: ${leftBehind().join(', ') || 'nothing'}`);
+  // And one kill that surely lands mid-copy, leaving a plain copy of the database behind.
+  touchDb();
+  const midCopy = await killMidCopy(env, tmp);
+  t.diagnostic(`left in tmp/ by the kill mid-copy: ${midCopy.join(', ')}`);
+  assert.ok(midCopy.some((n) => n.endsWith('.copy')), midCopy.join(', '));
   touchDb();
   const next = runCli(['snapshot', '--json'], env);
   assert.equal(next.code, 0, `snapshot after crashes (seed ${seed}): ${next.stderr}`);
+  // Copies of the database that killed snapshots left in tmp/ are gone: the snapshot swept them.
+  assert.deepEqual(leftBehind(), [], `tmp/ after the next snapshot (seed ${seed})`);
   const nextBackup = runCli(['backup', '--json'], env);
   assert.equal(nextBackup.code, 0, `backup after crashes (seed ${seed}): ${nextBackup.stderr}`);
   resticOk(repo, PASSWORD, ['check', '--read-data']);

@@ -7,10 +7,10 @@ import type { AlertsConfig, ChannelName } from '../../config/alerts-schema.ts';
 import type { EngineEvents } from '../../engine-events.ts';
 import type { SecretSource } from '../../secrets/password-source.ts';
 import { createDesktopNotifier, desktopAvailable } from './desktop-notifier.ts';
-import { createEmailNotifier } from './email-notifier.ts';
+import { createEmailNotifier, smtpSecretForms } from './email-notifier.ts';
 import { DeliveryError, type Notifier } from './notifier.ts';
 import { createSlackNotifier, webhookSecretParts } from './slack-notifier.ts';
-import { createSmsNotifier } from './sms-notifier.ts';
+import { createSmsNotifier, smsSecretForms } from './sms-notifier.ts';
 
 export interface ChannelSet {
   notifiers: Map<ChannelName, Notifier>;
@@ -44,7 +44,7 @@ export async function buildNotifiers(
   const timeoutMs = Math.round(config.timeoutSeconds * 1000);
   if (config.email.enabled) {
     const pw = config.email.username ? await readSecret(deps.secrets, 'smtp-password') : { value: null, error: null };
-    if (pw.value) found.push(pw.value);
+    if (pw.value) found.push(...smtpSecretForms(config.email.username, pw.value));
     notifiers.set('email', pw.error ? failing('email', pw.error) : createEmailNotifier({ settings: config.email, password: pw.value, timeoutMs }));
   }
   if (config.slack.enabled) {
@@ -54,7 +54,7 @@ export async function buildNotifiers(
   }
   if (config.sms.enabled) {
     const token = await readSecret(deps.secrets, 'twilio-auth-token');
-    if (token.value) found.push(token.value);
+    if (token.value) found.push(...smsSecretForms(config.sms.accountSid, token.value));
     notifiers.set('sms', token.error ? failing('sms', token.error) : createSmsNotifier({ settings: config.sms, authToken: token.value, timeoutMs }));
   }
   if (config.desktop !== 'off' && desktopAvailable(deps.events)) {

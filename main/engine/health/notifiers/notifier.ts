@@ -62,18 +62,37 @@ export class DeliveryError extends BackupError {
 }
 
 /**
- * Replaces every secret (and its URL-encoded and base64 forms, as they appear
- * in URLs and Authorization headers) with '***'. Short values are skipped so a
+ * Replaces every secret with '***': its plain, URL-encoded and base64 forms,
+ * and also any base64 text that has the secret somewhere inside what was
+ * encoded (an HTTP Basic header is base64 of `user:secret`, SMTP AUTH PLAIN
+ * base64 of `\0user\0secret`; neither contains base64(secret) itself). Base64
+ * turns each 3 bytes into 4 characters, so a secret inside a longer value is
+ * encoded one of three ways depending on its offset; the characters that depend
+ * only on the secret's bytes are replaced for all three. Callers should still
+ * pass the exact credentials they send (see the notifiers), so the whole
+ * encoded value goes, not just its middle. Short values are skipped so a
  * one-character secret cannot blank out a whole message.
  */
 export function redact(text: string, secrets: readonly (string | null | undefined)[]): string {
   let out = text;
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
-    const forms = new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')]);
+    const forms = new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64'), ...base64Cores(secret)]);
     for (const form of forms) out = out.split(form).join('***');
   }
   return out;
+}
+
+/** The base64 characters fixed by the secret's bytes alone, at each of the three offsets it can sit at. */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret);
+  const cores: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const core = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+    if (core.length >= 6) cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return cores;
 }
 
 /** Runs a delivery with a deadline, so a channel that never answers cannot hold up the others. */

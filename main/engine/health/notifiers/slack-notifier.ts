@@ -2,7 +2,9 @@
  * Slack alerts through an incoming webhook: one POST of JSON `{ text }`. The
  * webhook URL is the secret 'slack-webhook-url' (its path is the token), so
  * errors name only the host, and anything Slack answers is scrubbed of it.
+ * Only https is used (plain http only to a loopback host, for tests).
  */
+import { isLoopbackHost } from '../../config/alerts-schema.ts';
 import { DeliveryError, redact, requestFailure, withDeadline, type AlertMessage, type Notifier } from './notifier.ts';
 
 export interface SlackNotifierOptions {
@@ -43,9 +45,14 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
       try {
         const url = new URL(webhookUrl);
         if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http');
+        if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+          // The URL is the token: never send it in clear, and never print it.
+          throw new DeliveryError('slack', 'not-configured', 'the webhook URL secret is plain http to a remote host, which would send its token in clear: use the https URL Slack gave you');
+        }
         host = url.host;
-      } catch {
-        throw new DeliveryError('slack', 'not-configured', 'the webhook URL secret is not an http(s) URL');
+      } catch (err) {
+        if (err instanceof DeliveryError) throw err;
+        throw new DeliveryError('slack', 'not-configured', 'the webhook URL secret is not an https URL');
       }
       await withDeadline('slack', timeoutMs, async (signal) => {
         let response: Response;

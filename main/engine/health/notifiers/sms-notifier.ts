@@ -1,7 +1,9 @@
 /**
  * SMS alerts through Twilio's REST API: one form-encoded POST per recipient to
  * {apiBaseUrl}/2010-04-01/Accounts/{sid}/Messages.json with HTTP Basic sid:token.
- * The token is the secret 'twilio-auth-token' and is scrubbed from errors.
+ * The token is the secret 'twilio-auth-token'; it and every encoded form of it
+ * that is sent (the Basic credential `sid:token` and its base64) are scrubbed
+ * from errors.
  * The channel fails if any recipient fails; a retry sends to all of them again
  * (a duplicate SMS beats a missed one).
  */
@@ -12,6 +14,21 @@ export interface SmsNotifierOptions {
   settings: AlertsConfig['sms'];
   authToken: string | null;
   timeoutMs: number;
+}
+
+/** The HTTP Basic Authorization header value sent to Twilio. */
+function basicAuthorization(accountSid: string, authToken: string): string {
+  return `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+}
+
+/**
+ * Every form of the token that goes over the wire, for redact(): the token,
+ * the Basic credential `sid:token` (redact() also covers its URL-encoded and
+ * base64 forms) and the whole Authorization header value.
+ */
+export function smsSecretForms(accountSid: string | null | undefined, authToken: string): string[] {
+  if (!accountSid) return [authToken];
+  return [basicAuthorization(accountSid, authToken), `${accountSid}:${authToken}`, authToken];
 }
 
 export function createSmsNotifier(options: SmsNotifierOptions): Notifier {
@@ -28,11 +45,12 @@ export function createSmsNotifier(options: SmsNotifierOptions): Notifier {
       }
       const endpoint = `${settings.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
       const host = new URL(endpoint).host;
-      const authorization = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+      const authorization = basicAuthorization(accountSid, authToken);
+      const secrets = smsSecretForms(accountSid, authToken);
       const failures: DeliveryError[] = [];
       for (const recipient of to) {
         try {
-          await withDeadline('sms', timeoutMs, (signal) => postMessage(endpoint, host, authorization, { To: recipient, From: from, Body: message.short }, signal, authToken));
+          await withDeadline('sms', timeoutMs, (signal) => postMessage(endpoint, host, authorization, { To: recipient, From: from, Body: message.short }, signal, secrets));
         } catch (err) {
           if (!(err instanceof DeliveryError)) throw err;
           failures.push(new DeliveryError('sms', err.failure, `${recipient}: ${err.message.replace(/^sms: /, '')}`));
@@ -48,7 +66,7 @@ export function createSmsNotifier(options: SmsNotifierOptions): Notifier {
 }
 
 async function postMessage(
-  endpoint: string, host: string, authorization: string, fields: Record<string, string>, signal: AbortSignal, token: string,
+  endpoint: string, host: string, authorization: string, fields: Record<string, string>, signal: AbortSignal, secrets: readonly string[],
 ): Promise<void> {
   let response: Response;
   try {
@@ -63,7 +81,7 @@ async function postMessage(
   }
   const answer = await response.text().catch(() => '');
   if (response.ok) return;
-  const said = redact(twilioMessage(answer), [token]).slice(0, 200);
+  const said = redact(twilioMessage(answer), secrets).slice(0, 200);
   if (response.status === 401 || response.status === 403) {
     throw new DeliveryError('sms', 'auth', `Twilio at ${host} refused the credentials (HTTP ${response.status}${said ? `: ${said}` : ''}): check alerts.sms.accountSid and the auth token`);
   }

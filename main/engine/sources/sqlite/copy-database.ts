@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULT_REQUIRED_TABLES } from '../../config/config-schema.ts';
+import { tempOwnerTag } from '../../home/tmp-sweep.ts';
 import { runWorker } from '../../util/run-worker.ts';
 import { readSqliteHeader } from './sqlite-header.ts';
 import type { CopyJob, CopyJobProgress, CopyJobResult } from './copy-worker.ts';
@@ -44,7 +45,8 @@ export async function copyDatabase(opts: CopyDatabaseOptions): Promise<DatabaseC
   // Checked here first so that a wrong path gets a plain message before any thread starts.
   await readSqliteHeader(source);
   await mkdir(opts.tmpDir, { recursive: true });
-  const path = join(resolve(opts.tmpDir), `${basename(source)}.${randomBytes(6).toString('hex')}.copy`);
+  // The owner tag in the name lets sweepStaleTemp remove the copy if this process is killed before remove().
+  const path = join(resolve(opts.tmpDir), `${basename(source)}.${tempOwnerTag()}.${randomBytes(6).toString('hex')}.copy`);
   const remove = () => removeDatabaseFiles(path);
   const job: CopyJob = { source, dest: path, requiredTables, busyTimeoutMs: opts.busyTimeoutMs ?? 5000 };
   try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LocalBackend } from '../../../../main/engine/backends/local-backend.ts';
@@ -57,13 +57,21 @@ test('refuses an existing target without force, and replaces it with force', asy
   const forced = await restoreDatabase(repo, 'latest', { to: target, force: true });
   assert.equal(forced.sha256, snap.manifest.sha256);
   assert.equal(sha256(target), snap.manifest.sha256);
+  assert.equal((statSync(target).mode & 0o777), 0o600, 'a restored database is private');
+  // --force moves the replaced file and its sidecars aside instead of deleting them.
+  assert.ok(forced.replacedTo, 'the result says where the replaced database went');
+  assert.equal(readFileSync(forced.replacedTo!, 'utf8'), 'precious data someone still needs');
+  assert.equal(readFileSync(`${forced.replacedTo!}-shm`, 'utf8'), 'stale shared memory');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${forced.replacedTo!}${suffix}`, { force: true });
 
   // A stale WAL without its database would be replayed into the restored file: it counts as an existing target.
   const lonely = join(out, 'lonely.db');
   writeFileSync(`${lonely}-wal`, 'stale wal frames');
   await assert.rejects(restoreDatabase(repo, 'latest', { to: lonely }), expectError('permanent', /lonely\.db-wal already exists.*--force/));
-  await restoreDatabase(repo, 'latest', { to: lonely, force: true });
+  const lonelyForced = await restoreDatabase(repo, 'latest', { to: lonely, force: true });
   assert.equal(sha256(lonely), snap.manifest.sha256);
+  assert.equal(readFileSync(`${lonelyForced.replacedTo!}-wal`, 'utf8'), 'stale wal frames', 'the WAL moved aside, not deleted');
+  rmSync(`${lonelyForced.replacedTo!}-wal`);
   assert.deepEqual(readdirSync(out).sort(), ['lonely.db', 'trading.db'], 'no partial, stale or sidecar files are left');
 });
 

@@ -1,11 +1,12 @@
 /**
  * restoreFiles beyond the round trip in file-backup.test.ts: include
- * subsets, hostile trees that try to escape the target, and a target that
- * already holds symlinks.
+ * subsets, hostile trees that try to escape the target, a target that
+ * already holds symlinks, and one that already holds files (refused without
+ * force, replaced atomically with it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBackupError } from '../../../../main/engine/errors.ts';
 import type { Repository } from '../../../../main/engine/repo/repository.ts';
@@ -69,18 +70,24 @@ test('a symlink already in the target is never written through', async (t) => {
   mkdirSync(outside);
   writeFileSync(join(outside, 'victim.txt'), 'untouched');
 
-  // A folder on the way is a symlink: refused.
+  // A folder on the way is a symlink: refused, with force too.
   const t1 = join(dir, 't1');
   mkdirSync(join(t1, src, '..'), { recursive: true });
   symlinkSync(outside, join(t1, src));
-  await assert.rejects(restoreFiles(repo, snapshotId, { target: t1 }), (err) => isBackupError(err) && /symlink/.test(err.message));
-  assert.deepEqual(readdirSync(outside), ['victim.txt']);
+  for (const force of [false, true]) {
+    await assert.rejects(restoreFiles(repo, snapshotId, { target: t1, force }), (err) => isBackupError(err) && /symlink/.test(err.message));
+    assert.deepEqual(readdirSync(outside), ['victim.txt']);
+  }
 
-  // A file's place holds a symlink: the link is replaced, its target untouched.
+  // A file's place holds a symlink: refused without force (the link stays as it was)...
   const t2 = join(dir, 't2');
   mkdirSync(join(t2, src), { recursive: true });
   symlinkSync(join(outside, 'victim.txt'), join(t2, src, 'a.txt'));
-  await restoreFiles(repo, snapshotId, { target: t2 });
+  await assert.rejects(restoreFiles(repo, snapshotId, { target: t2 }), /1 file already exists/);
+  assert.equal(readlinkSync(join(t2, src, 'a.txt')), join(outside, 'victim.txt'));
+  assert.deepEqual(readdirSync(join(t2, src)), ['a.txt']);
+  // ...and with force the link itself is replaced, its target untouched.
+  await restoreFiles(repo, snapshotId, { target: t2, force: true });
   assert.equal(readFileSync(join(outside, 'victim.txt'), 'utf8'), 'untouched');
   assert.equal(lstatSync(join(t2, src, 'a.txt')).isFile(), true);
   assert.equal(readFileSync(join(t2, src, 'a.txt'), 'utf8'), 'new content');
@@ -130,4 +137,112 @@ test('read-only folders, modes and times come back after their contents', async 
   assert.equal(statSync(join(target, src, 'exec.sh')).mode & 0o7777, 0o4750);
   assert.equal(Math.floor(statSync(join(target, src, 'ro')).mtimeMs), Math.floor(statSync(join(src, 'ro')).mtimeMs));
   assert.deepEqual(diffTrees(describeTree(src), describeTree(join(target, src))), []);
+});
+
+/** Names, kinds, contents and mtimes under `root`, to show a refused restore changed nothing. */
+function fingerprint(root: string): string[] {
+  return listAll(root).sort().map((rel) => {
+    const p = join(root, rel);
+    const st = lstatSync(p);
+    const what = st.isSymbolicLink() ? `-> ${readlinkSync(p)}` : st.isDirectory() ? 'dir' : readFileSync(p, 'utf8');
+    return `${rel} ${what} ${st.isDirectory() ? '' : st.mtimeMs}`;
+  });
+}
+
+test('an existing file is never overwritten without force; force replaces it', async (t) => {
+  const dir = tempDir(t);
+  const src = join(dir, 'src');
+  writeTree(src, { 'a.txt': 'from the snapshot', 'hl.txt': { hardlink: 'a.txt' }, sub: { 'b.txt': 'b', 'c.txt': 'c' }, link: { symlink: 'a.txt' } });
+  const { repo } = await newRepository(dir);
+  const { snapshotId } = await backupFiles(repo, { paths: [src] });
+
+  // The user restored once, then edited a file and added one of their own.
+  const target = join(dir, 'target');
+  await restoreFiles(repo, snapshotId, { target });
+  const edited = join(target, src, 'a.txt');
+  writeFileSync(edited, 'edited by the user');
+  utimesSync(edited, new Date('2030-01-02T03:04:05Z'), new Date('2030-01-02T03:04:05Z'));
+  writeFileSync(join(target, src, 'sub', 'mine.txt'), 'not in the snapshot');
+  const before = fingerprint(target);
+
+  await assert.rejects(restoreFiles(repo, snapshotId, { target }), (err) => {
+    assert.ok(isBackupError(err) && err.kind === 'permanent', String(err));
+    assert.equal(
+      err.message,
+      `5 files already exist under ${target} (first: ${edited}): restore into an empty folder, or use --force to replace them`,
+    );
+    return true;
+  });
+  assert.deepEqual(fingerprint(target), before, 'nothing changed: content, mtime, nothing added or removed');
+  assert.equal(readFileSync(edited, 'utf8'), 'edited by the user');
+  assert.equal(statSync(edited).mtimeMs, new Date('2030-01-02T03:04:05Z').getTime());
+
+  // include narrows the check to what would be restored.
+  await assert.rejects(restoreFiles(repo, snapshotId, { target, include: [`${src}/sub/b.txt`] }), /1 file already exists under .*\/sub\/b\.txt\)/);
+  assert.deepEqual(fingerprint(target), before);
+
+  const result = await restoreFiles(repo, snapshotId, { target, force: true });
+  assert.deepEqual(result.warnings, []);
+  assert.equal(readFileSync(edited, 'utf8'), 'from the snapshot');
+  assert.equal(Math.floor(statSync(edited).mtimeMs), Math.floor(statSync(join(src, 'a.txt')).mtimeMs));
+  assert.equal(readlinkSync(join(target, src, 'link')), 'a.txt');
+  assert.equal(statSync(join(target, src, 'hl.txt')).ino, statSync(edited).ino, 'the hard link is restored as one');
+  assert.equal(readFileSync(join(target, src, 'sub', 'mine.txt'), 'utf8'), 'not in the snapshot', 'files not in the snapshot are left alone');
+  assert.deepEqual(readdirSync(join(target, src, 'sub')).sort(), ['b.txt', 'c.txt', 'mine.txt'], 'no temporary files left');
+  assert.deepEqual(readdirSync(join(target, src)).sort(), ['a.txt', 'hl.txt', 'link', 'sub']);
+});
+
+test('existing empty folders are reused; a folder where a file goes is refused even with force', async (t) => {
+  const dir = tempDir(t);
+  const src = join(dir, 'src');
+  writeTree(src, { 'a.txt': 'a', sub: { 'b.txt': 'b' } });
+  const { repo } = await newRepository(dir);
+  const { snapshotId } = await backupFiles(repo, { paths: [src] });
+
+  const target = join(dir, 'target');
+  mkdirSync(join(target, src, 'sub'), { recursive: true });
+  const result = await restoreFiles(repo, snapshotId, { target });
+  assert.equal(result.files, 2);
+  assert.deepEqual(diffTrees(describeTree(src), describeTree(join(target, src))), []);
+
+  const t2 = join(dir, 't2');
+  mkdirSync(join(t2, src, 'a.txt'), { recursive: true });
+  const before = listAll(t2).sort();
+  for (const force of [false, true]) {
+    await assert.rejects(restoreFiles(repo, snapshotId, { target: t2, force }), /a folder with that name is already there/);
+    assert.deepEqual(listAll(t2).sort(), before, 'nothing was written');
+  }
+});
+
+test('an aborted forced restore leaves every target either as it was or restored, never missing', async (t) => {
+  const dir = tempDir(t);
+  const src = join(dir, 'src');
+  const names = Array.from({ length: 8 }, (_, i) => `f${i}.txt`);
+  writeTree(src, Object.fromEntries(names.map((n) => [n, `new ${n}`])));
+  const { repo } = await newRepository(dir);
+  const { snapshotId } = await backupFiles(repo, { paths: [src] });
+
+  const target = join(dir, 'target');
+  mkdirSync(join(target, src), { recursive: true });
+  for (const n of names) writeFileSync(join(target, src, n), `old ${n}`);
+
+  // Abort while the fourth file is half written: its temporary file exists, its blob read fails.
+  const controller = new AbortController();
+  const loadBlob = repo.loadBlob.bind(repo);
+  let loads = 0;
+  repo.loadBlob = async (type, id) => {
+    if (type === 'data' && ++loads === 4) {
+      assert.ok(readdirSync(join(target, src)).some((n) => n.endsWith('.tmp')), 'the file being restored is written under a temporary name');
+      controller.abort(new Error('stopped by the test'));
+      throw controller.signal.reason;
+    }
+    return loadBlob(type, id);
+  };
+  await assert.rejects(restoreFiles(repo, snapshotId, { target, force: true, signal: controller.signal }), /stopped by the test/);
+
+  const contents = names.map((n) => readFileSync(join(target, src, n), 'utf8'));
+  for (const [i, n] of names.entries()) assert.ok(contents[i] === `old ${n}` || contents[i] === `new ${n}`, `${n}: ${contents[i]}`);
+  assert.ok(contents.some((c) => c.startsWith('new')), 'some files were restored before the abort');
+  assert.ok(contents.some((c) => c.startsWith('old')), 'the abort came before the end');
+  assert.deepEqual(readdirSync(join(target, src)).sort(), [...names].sort(), 'no temporary file left behind');
 });
