@@ -5,4 +5,12 @@
  */
 import { main } from './main.ts';
 
+// `quantai-backup status | head`: a reader that stops early is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0));
+    throw err;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

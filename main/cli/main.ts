@@ -53,6 +53,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option('--home <dir>', 'home folder (config, catalog); default QUANTAI_BACKUP_HOME or the desktop app\'s folder')
     .option('-v, --verbose', 'log progress details to stderr')
     .exitOverride()
+    // One line per error: no second 'Did you mean ...?' line.
+    .showSuggestionAfterError(false)
     .configureOutput({
       writeOut: (t) => io.stdout(t),
       writeErr: (t) => io.stderr(t),

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ConfigError } from '../../engine/index.ts';
 import { buildEngine, formatBytes, printJson, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 export function registerRestore(program: Command, io: CliIo, run: (action: () => Promise<number>) => Promise<void>): void {
@@ -8,14 +9,18 @@ export function registerRestore(program: Command, io: CliIo, run: (action: () =>
     .description('restore a snapshot: a database to a new file, files into a folder')
     .argument('<snapshot>', "snapshot id, unique id prefix, or 'latest'")
     .requiredOption('--to <path>', 'database: the new database file; files: the target folder')
+    .option('--kind <kind>', "with 'latest': the newest 'database' or 'files' snapshot")
     .option('--include <pattern...>', 'files only: restore just the paths matching these patterns')
     .option('--force', 'replace what already exists: the database file at --to, or files and symlinks under the --to folder (each replaced atomically)')
     .option('--json', 'machine-readable output')
-    .action((ref: string, opts: { to: string; include?: string[]; force?: boolean; json?: boolean }) =>
+    .action((ref: string, opts: { to: string; include?: string[]; force?: boolean; json?: boolean; kind?: string }) =>
       run(async () => {
         const engine = buildEngine(io, program.opts<GlobalOptions>());
         try {
-          const r = await engine.restore(ref, { to: resolve(opts.to), ...(opts.include ? { include: opts.include } : {}), ...(opts.force ? { force: true } : {}) });
+          if (opts.kind !== undefined && opts.kind !== 'database' && opts.kind !== 'files') {
+            throw new ConfigError(`--kind must be 'database' or 'files', not '${opts.kind}'`);
+          }
+          const r = await engine.restore(ref, { ...(opts.kind ? { kind: opts.kind } : {}), to: resolve(opts.to), ...(opts.include ? { include: opts.include } : {}), ...(opts.force ? { force: true } : {}) });
           if (opts.json) printJson(io, r);
           else if (r.kind === 'sqlite') {
             io.stdout(`restored database snapshot ${r.snapshotId.slice(0, 8)} to ${r.path} (${formatBytes(r.size)}, sha256 ${r.sha256.slice(0, 16)}..., integrity_check ${r.integrityCheck})\n`);

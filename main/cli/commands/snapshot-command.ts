@@ -14,7 +14,7 @@ export function registerSnapshot(program: Command, io: CliIo, run: (action: () =
         try {
           const r = await engine.snapshotDatabase();
           if (opts.json) {
-            printJson(io, { snapshotId: r.snapshotId, runId: r.runId, sizeBytes: r.sizeBytes, bytesAdded: r.bytesAdded, sha256: r.sha256, tables: r.tables, copyMs: r.copyMs, totalMs: r.totalMs });
+            printJson(io, { snapshotId: r.snapshotId, runId: r.runId, sizeBytes: r.sizeBytes, bytesAdded: r.bytesAdded, sha256: r.sha256, tables: r.tables, copyMs: Math.round(r.copyMs), totalMs: Math.round(r.totalMs) });
           } else {
             const counts = Object.entries(r.tables).map(([t, n]) => `${t}=${n}`).join(' ');
             io.stdout(`snapshot ${r.snapshotId.slice(0, 8)} saved: ${formatBytes(r.sizeBytes)} database, ${formatBytes(r.bytesAdded)} added, verified (quick_check ok; ${counts}) in ${(r.totalMs / 1000).toFixed(1)} s\n`);

@@ -130,6 +130,19 @@ function destinationStale(dest: DestinationInput, input: HealthInput, config: He
   }];
 }
 
+/** The repository is not where the config says: an unmounted NAS or drive. Every backup to it fails. */
+function destinationMissing(dest: DestinationInput): AlertCondition[] {
+  if (dest.present !== false) return [];
+  return [{
+    key: `destination-missing:${dest.name}`,
+    rule: 'destination-missing',
+    severity: 'critical',
+    title: `Repository '${dest.name}' is not reachable`,
+    message: `The repository for '${dest.name}' is missing from its folder, so no backup can be stored there: mount the NAS or drive that holds it (or correct the path in Settings), then take a snapshot.`,
+    data: { destination: dest.name },
+  }];
+}
+
 function lowSpace(dest: DestinationInput, config: HealthConfig): AlertCondition[] {
   if (!dest.space || dest.space.totalBytes <= 0) return [];
   const { freeBytes, totalBytes } = dest.space;
@@ -204,6 +217,7 @@ export function evaluateAlertRules(input: HealthInput, config: HealthConfig, now
     ...tooFewBackups(input, config, nowMs),
     ...backupSizeChange(input, config),
     ...input.destinations.flatMap((dest) => [
+      ...destinationMissing(dest),
       ...verificationFailed(dest),
       ...destinationStale(dest, input, config, nowMs),
       ...lowSpace(dest, config),

@@ -12,6 +12,7 @@ export type AlertRuleName =
   | 'too-few-backups'
   | 'backup-size-change'
   | 'destination-stale'
+  | 'destination-missing'
   | 'destination-low-space'
   | 'drill-failed'
   | 'drill-slow';

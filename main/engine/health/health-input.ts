@@ -5,7 +5,9 @@
  * Queries stay bounded (newest rows first, small limits) because the rules run
  * every minute on a catalog that grows for years.
  */
+import { existsSync } from 'node:fs';
 import { stat, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Config } from '../config/config-schema.ts';
 import type { JobContext } from '../engine.ts';
 import { timeMs } from './health-format.ts';
@@ -225,6 +227,7 @@ async function localDestination(ctx: JobContext, config: Config, installed: stri
     verifications: verificationFacts(db, 'local'),
     lastDrill: lastDrill(db, 'local'),
     space: await freeSpace(ctx, config.repository.path),
+    present: existsSync(join(config.repository.path, 'config')),
   };
 }
 

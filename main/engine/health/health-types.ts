@@ -80,6 +80,11 @@ export interface DestinationInput {
   verifications: VerificationFact[];
   lastDrill: DrillFact | null;
   space: { freeBytes: number; totalBytes: number } | null;
+  /**
+   * Whether the repository is where the config says (its config file exists).
+   * False for an unmounted NAS or drive: every backup to it fails. Undefined: not checked.
+   */
+  present?: boolean;
 }
 
 export interface HealthInput {

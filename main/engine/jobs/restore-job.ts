@@ -8,6 +8,8 @@
 import type { Config } from '../config/config-schema.ts';
 import type { JobContext } from '../engine.ts';
 import { BackupError } from '../errors.ts';
+import type { Repository } from '../repo/repository.ts';
+import type { SnapshotEntry } from '../repo/types.ts';
 import { restoreDatabase } from '../restore/restore-database.ts';
 import { restoreFiles } from '../restore/restore-files.ts';
 import { recordRun } from './run-recorder.ts';
@@ -16,6 +18,18 @@ export interface RestoreOptions {
   to: string;
   include?: string[];
   force?: boolean;
+  /** With 'latest': the newest snapshot of this kind (a database and a folder backup share one repository). */
+  kind?: 'database' | 'files';
+}
+
+/** `latest` narrowed to a kind; anything else (an id or prefix) as the repository finds it. */
+async function findRestoreSnapshot(repository: Repository, ref: string, kind: RestoreOptions['kind']): Promise<SnapshotEntry> {
+  if (!kind || ref !== 'latest') return repository.findSnapshot(ref);
+  const tag = kind === 'database' ? 'kind:sqlite' : 'kind:files';
+  const entries = (await repository.listSnapshots()).filter((e) => (e.snapshot.tags ?? []).includes(tag));
+  const newest = entries[entries.length - 1];
+  if (!newest) throw new BackupError('not-found', `no ${kind} snapshot in the repository yet`);
+  return newest;
 }
 
 export type RestoreOutcome =
@@ -25,7 +39,7 @@ export type RestoreOutcome =
 export async function runRestore(ctx: JobContext, config: Config, ref: string, options: RestoreOptions): Promise<RestoreOutcome> {
   const outcome = await recordRun(ctx, 'restore', async () => {
     const repository = await ctx.engine.openRepository(config);
-    const entry = await repository.findSnapshot(ref);
+    const entry = await findRestoreSnapshot(repository, ref, options.kind);
     const tags = entry.snapshot.tags ?? [];
     if (tags.includes('kind:sqlite')) {
       if (options.include && options.include.length > 0) {

@@ -19,6 +19,7 @@ function home(t: TestContext, snapshotMinutesAgo: number): { home: string; catal
   const repo = join(dir, 'repo');
   mkdirSync(homeDir);
   mkdirSync(repo);
+  writeFileSync(join(repo, 'config'), 'stands for a repository that is there');
   writeFileSync(join(homeDir, 'config.json'), JSON.stringify({ repository: { path: repo }, database: { path: join(dir, 'trading.db') } }));
   const catalog = Catalog.open(join(homeDir, 'catalog.db'));
   t.after(() => catalog.close());

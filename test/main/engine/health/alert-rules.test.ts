@@ -139,6 +139,13 @@ test('cloud copies go stale after 26 hours and offsite drives after 31 days; loc
   assert.deepEqual(at(dest('cloud', 27 * 60), config({ destinations: { cloudStaleHours: 30 } })), []);
 });
 
+test('a repository missing from its folder (an unmounted NAS) is critical', () => {
+  assert.deepEqual(rules(healthyInput({ destinations: [localDestination({ present: true })] })), []);
+  const [missing] = rules(healthyInput({ destinations: [localDestination({ present: false })] }));
+  assert.deepEqual([missing?.key, missing?.severity], ['destination-missing:local', 'critical']);
+  assert.match(missing?.message ?? '', /mount/);
+});
+
 test('free space: a warning below 10% or 5 GiB, critical below 2%', () => {
   const space = (freeBytes: number, totalBytes: number) => rules(healthyInput({ destinations: [localDestination({ space: { freeBytes, totalBytes } })] }));
   assert.deepEqual(space(101 * GIB, 1000 * GIB), []);

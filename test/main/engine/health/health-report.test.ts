@@ -4,7 +4,7 @@
  * status answering without the repository password.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Catalog } from '../../../../main/engine/catalog/catalog.ts';
@@ -29,6 +29,8 @@ function setup(t: TestContext, configExtra: Record<string, unknown> = {}, secret
   const repo = join(dir, 'repo');
   mkdirSync(home, { recursive: true });
   mkdirSync(repo);
+  // Stands for a repository that is there (health reads the catalog, never the repository itself).
+  writeFileSync(join(repo, 'config'), 'a repository config file');
   writeFileSync(join(home, 'config.json'), JSON.stringify({ repository: { path: repo }, database: { path: join(dir, 'trading.db') }, ...configExtra }));
   const clock = { current: T0, now(): Date { return this.current; } };
   const engine = createEngine({ home, secrets, clock, kdf: FAST_KDF });
@@ -134,6 +136,7 @@ test('a two-hour gap after real snapshots raises "no backup in the last hour"; a
   const { engine, db, repo, clock } = setup(t, {}, secrets);
   await createTradingDb(db, { accounts: 3, trades: 200 });
   clock.current = new Date();
+  rmSync(join(repo, 'config')); // this test makes a real repository there
   await engine.initialize({ repoPath: repo, dbPath: db });
   const first = await engine.snapshotDatabase();
   assert.equal((await engine.health()).overall, 'healthy');
