@@ -4,7 +4,7 @@
  * Settings applies to the next job without a restart.
  */
 import { BackupError, type SecretSource } from '../engine/index.ts';
-import type { SecretStore } from './secret-store.ts';
+import { isSecretName, type SecretStore } from './secret-store.ts';
 
 export function secretSourceFromStore(store: SecretStore): SecretSource {
   return {
@@ -13,6 +13,8 @@ export function secretSourceFromStore(store: SecretStore): SecretSource {
       if (password) return password;
       throw new BackupError('permanent', 'no repository password is stored: run the first-run wizard or set it in Settings');
     },
-    secret: (name) => store.get(name),
+    // The app does not store every engine secret yet (S3 keys): those read as unset,
+    // so the cloud tier falls back to the AWS credential chain.
+    secret: async (name) => (isSecretName(name) ? store.get(name) : null),
   };
 }

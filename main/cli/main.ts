@@ -21,6 +21,7 @@ import { registerJobs } from './commands/jobs-command.ts';
 import { registerPause } from './commands/pause-command.ts';
 import { registerResume } from './commands/resume-command.ts';
 import { registerRun } from './commands/run-command.ts';
+import { registerCloud } from './commands/cloud-command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -76,6 +77,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   registerDaemon(program, io, run);
   registerPause(program, io, run);
   registerResume(program, io, run);
+  registerCloud(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -14,6 +14,11 @@ import { homeLayout, type HomeLayout } from './home/home-dir.ts';
 import { readMountTables, type MountTables } from './home/mount-guard.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { openOrCreateRepository, openRepository } from './repo-access.ts';
+import { openCloudRepository } from './cloud/cloud-destination.ts';
+import type { FromOptions } from './cloud/repository-from.ts';
+import { cloudBucketStatus, setupCloudBucket } from './cloud/bucket-admin.ts';
+import type { BucketSetupReport } from './cloud/bucket-setup.ts';
+import type { BucketStatusReport } from './cloud/bucket-status.ts';
 import type { Repository } from './repo/repository.ts';
 import type { SecretSource } from './secrets/password-source.ts';
 import { writeFileAtomic } from './util/atomic-write.ts';
@@ -25,6 +30,7 @@ import { runCheck, type CheckOutcome } from './jobs/check-job.ts';
 import { buildStatus, type StatusReport } from './jobs/status-report.ts';
 import { runVerifyJob, type VerifyJobOptions, type VerifyOutcome } from './jobs/verify-job.ts';
 import { runDrillJob, type DrillJobOptions, type DrillOutcome } from './jobs/drill-job.ts';
+import { runCloudSyncJob, type CloudSyncOptions, type CloudSyncOutcome } from './jobs/cloud-job.ts';
 import { buildHealthReport } from './health/health-report.ts';
 import type { HealthReport } from './health/health-types.ts';
 import {
@@ -104,6 +110,22 @@ export class Engine {
     return openRepository(cfg.repository.path, password, this.repoAccess());
   }
 
+  /** The cloud copy read in place; refuses (one line: when it will be ready) while packs it may read are frozen in Glacier. */
+  async openCloudRepository(config: Config, options: { requestThaw?: boolean } = {}): Promise<Repository> {
+    const password = await this.deps.secrets.repositoryPassword();
+    return openCloudRepository(config.cloud, password, this.deps.secrets, this.logger, { requestThaw: options.requestThaw ?? false, now: this.clock.now() });
+  }
+
+  /** `cloud setup`: versioning, lifecycle, encryption, Object Lock, replication on the configured bucket, step by step. */
+  async cloudSetup(): Promise<BucketSetupReport> {
+    return setupCloudBucket((await this.config()).cloud, this.deps.secrets);
+  }
+
+  /** `cloud status`: what the bucket has and lacks of what `cloud setup` configures (reads only). */
+  async cloudStatus(): Promise<BucketStatusReport> {
+    return cloudBucketStatus((await this.config()).cloud, this.deps.secrets);
+  }
+
   /**
    * Opens the configured repository with `password` rather than the stored one,
    * so a new password is proven before it replaces a working one (a typo there
@@ -178,7 +200,7 @@ export class Engine {
     return runRestore(this.jobContext(), await this.config(), ref, options);
   }
 
-  async check(options: { readData: boolean }): Promise<CheckOutcome> {
+  async check(options: { readData: boolean } & FromOptions): Promise<CheckOutcome> {
     return runCheck(this.jobContext(), await this.config(), options);
   }
 
@@ -199,6 +221,11 @@ export class Engine {
   /** A restore drill on every destination; its evidence is stored in the catalog. */
   async restoreTest(options: DrillJobOptions = {}): Promise<DrillOutcome> {
     return runDrillJob(this.jobContext(), await this.config(), options);
+  }
+
+  /** Mirrors the repository to the configured bucket, uploading only what it lacks (the 'cloud' job). */
+  async cloudSync(options: CloudSyncOptions = {}): Promise<CloudSyncOutcome> {
+    return runCloudSyncJob(this.jobContext(), await this.config(), this.deps.secrets, options);
   }
 
   /**

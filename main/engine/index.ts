@@ -43,3 +43,8 @@ export { childProcessExecutor } from './schedule/child-executor.ts';
 export type { ChildExecutorOptions, ProgressLine } from './schedule/child-executor.ts';
 export type { ExecutorOutcome, JobExecutor } from './schedule/job-queue.ts';
 export { writeFileAtomic } from './util/atomic-write.ts';
+export { parseFrom } from './cloud/repository-from.ts';
+export type { FromOptions } from './cloud/repository-from.ts';
+export type { BucketSetupReport, SetupStep } from './cloud/bucket-setup.ts';
+export type { BucketAspect, BucketStatusReport } from './cloud/bucket-status.ts';
+export { replicaTargets } from './cloud/replica.ts';

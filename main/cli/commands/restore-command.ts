@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '../../engine/index.ts';
+import { ConfigError, parseFrom } from '../../engine/index.ts';
 import { buildEngine, formatBytes, printJson, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 export function registerRestore(program: Command, io: CliIo, run: (action: () => Promise<number>) => Promise<void>): void {
@@ -12,15 +12,17 @@ export function registerRestore(program: Command, io: CliIo, run: (action: () =>
     .option('--kind <kind>', "with 'latest': the newest 'database' or 'files' snapshot")
     .option('--include <pattern...>', 'files only: restore just the paths matching these patterns')
     .option('--force', 'replace what already exists: the database file at --to, or files and symlinks under the --to folder (each replaced atomically)')
+    .option('--from <copy>', "the copy to read: 'local' (default) or 'cloud' (read in place from the bucket)")
+    .option('--request-thaw', 'with --from cloud: ask S3 to restore packs in Glacier / Deep Archive, and say when they will be ready')
     .option('--json', 'machine-readable output')
-    .action((ref: string, opts: { to: string; include?: string[]; force?: boolean; json?: boolean; kind?: string }) =>
+    .action((ref: string, opts: { to: string; include?: string[]; force?: boolean; json?: boolean; kind?: string; from?: string; requestThaw?: boolean }) =>
       run(async () => {
         const engine = buildEngine(io, program.opts<GlobalOptions>());
         try {
           if (opts.kind !== undefined && opts.kind !== 'database' && opts.kind !== 'files') {
             throw new ConfigError(`--kind must be 'database' or 'files', not '${opts.kind}'`);
           }
-          const r = await engine.restore(ref, { ...(opts.kind ? { kind: opts.kind } : {}), to: resolve(opts.to), ...(opts.include ? { include: opts.include } : {}), ...(opts.force ? { force: true } : {}) });
+          const r = await engine.restore(ref, { ...(opts.kind ? { kind: opts.kind } : {}), to: resolve(opts.to), ...(opts.include ? { include: opts.include } : {}), ...(opts.force ? { force: true } : {}), from: parseFrom(opts.from), requestThaw: Boolean(opts.requestThaw) });
           if (opts.json) printJson(io, r);
           else if (r.kind === 'sqlite') {
             io.stdout(`restored database snapshot ${r.snapshotId.slice(0, 8)} to ${r.path} (${formatBytes(r.size)}, sha256 ${r.sha256.slice(0, 16)}..., integrity_check ${r.integrityCheck})\n`);

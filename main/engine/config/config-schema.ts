@@ -7,6 +7,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.ts';
+import { cloudSchema } from './cloud-schema.ts';
 import { desktopSchema } from './desktop-schema.ts';
 import { healthSchema } from './health-schema.ts';
 import { scheduleSchema } from './schedule-schema.ts';
@@ -60,6 +61,7 @@ export const configSchema = z
     health: healthSchema.prefault({}),
     alerts: alertsSchema.prefault({}),
     desktop: desktopSchema.prefault({}),
+    cloud: cloudSchema.prefault({}),
   })
   .strict();
 

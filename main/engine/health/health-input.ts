@@ -231,6 +231,25 @@ async function localDestination(ctx: JobContext, config: Config, installed: stri
   };
 }
 
+/**
+ * The cloud copy: fresh as its last successful 'cloud' job run. Its verifications
+ * and drills are stored under the destination name 'cloud'. No network here:
+ * the rules run every minute; an unreachable bucket shows as a failed run, then stale.
+ */
+function cloudDestination(ctx: JobContext, config: Config, installed: string | null): DestinationInput {
+  const db = ctx.catalog.database;
+  const ok = ctx.catalog.lastRun('cloud', 'success');
+  return {
+    name: 'cloud',
+    kind: 'cloud',
+    addedAt: installed,
+    lastSuccess: ok ? ok.endedAt ?? ok.startedAt : null,
+    verifications: verificationFacts(db, 'cloud'),
+    lastDrill: lastDrill(db, 'cloud'),
+    space: null,
+  };
+}
+
 export async function gatherHealthInput(ctx: JobContext, config: Config): Promise<HealthInput> {
   const db = ctx.catalog.database;
   const installed = await installedAt(ctx);
@@ -240,7 +259,10 @@ export async function gatherHealthInput(ctx: JobContext, config: Config): Promis
     recentDatabaseSnapshots: recentDatabaseSnapshots(db, config, ctx.clock.now()),
     databaseConfigured: config.database !== undefined,
     sizeHistory: sizeHistory(db, config),
-    // Cloud and offsite destinations join this list when their jobs exist.
-    destinations: [await localDestination(ctx, config, installed)],
+    // The offsite destination joins this list when its job exists.
+    destinations: [
+      await localDestination(ctx, config, installed),
+      ...(config.cloud.enabled && config.cloud.bucket ? [cloudDestination(ctx, config, installed)] : []),
+    ],
   };
 }

@@ -71,7 +71,12 @@ export const JOB_REGISTRY: Readonly<Record<ScheduledJobName, JobDefinition>> = {
   cloud: {
     name: 'cloud', description: 'mirror the repository to S3',
     lane: 'standard', heavy: true, needsNetwork: true,
-    ...notBuilt('cloud', 'the cloud tier is not built yet (issue 6): nothing was uploaded'),
+    run: async (engine, { signal }) => {
+      // Not set up is not a failure: the daily run says so and does nothing.
+      if (!(await engine.config()).cloud.enabled) return recordSkippedRun(engine, 'cloud', 'the cloud tier is not enabled (cloud.enabled in config.json): nothing was uploaded');
+      const r = await engine.cloudSync(signal ? { signal } : {});
+      return { runId: r.runId, result: 'success', bytesAdded: r.uploadedBytes };
+    },
   },
   offsite: {
     name: 'offsite', description: 'copy the repository to the enrolled offsite drive',

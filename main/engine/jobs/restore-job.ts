@@ -13,8 +13,9 @@ import type { SnapshotEntry } from '../repo/types.ts';
 import { restoreDatabase } from '../restore/restore-database.ts';
 import { restoreFiles } from '../restore/restore-files.ts';
 import { recordRun } from './run-recorder.ts';
+import { repositoryFrom, type FromOptions } from '../cloud/repository-from.ts';
 
-export interface RestoreOptions {
+export interface RestoreOptions extends FromOptions {
   to: string;
   include?: string[];
   force?: boolean;
@@ -38,7 +39,7 @@ export type RestoreOutcome =
 
 export async function runRestore(ctx: JobContext, config: Config, ref: string, options: RestoreOptions): Promise<RestoreOutcome> {
   const outcome = await recordRun(ctx, 'restore', async () => {
-    const repository = await ctx.engine.openRepository(config);
+    const repository = await repositoryFrom(ctx, config, options);
     const entry = await findRestoreSnapshot(repository, ref, options.kind);
     const tags = entry.snapshot.tags ?? [];
     if (tags.includes('kind:sqlite')) {

@@ -8,9 +8,20 @@ import { readFile } from 'node:fs/promises';
 import { BackupError } from '../errors.ts';
 
 /** Named secrets besides the repository password. */
-export type SecretName = 'smtp-password' | 'slack-webhook-url' | 'twilio-auth-token';
+export type SecretName =
+  | 'smtp-password'
+  | 'slack-webhook-url'
+  | 'twilio-auth-token'
+  | 's3-access-key-id'
+  | 's3-secret-access-key';
 
-export const SECRET_NAMES: readonly SecretName[] = ['smtp-password', 'slack-webhook-url', 'twilio-auth-token'];
+export const SECRET_NAMES: readonly SecretName[] = [
+  'smtp-password',
+  'slack-webhook-url',
+  'twilio-auth-token',
+  's3-access-key-id',
+  's3-secret-access-key',
+];
 
 export interface SecretSource {
   repositoryPassword(): Promise<string>;

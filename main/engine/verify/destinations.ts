@@ -6,6 +6,7 @@
 import type { Config } from '../config/config-schema.ts';
 import type { JobContext } from '../engine.ts';
 import type { Repository } from '../repo/repository.ts';
+import { bucketLocation } from '../cloud/bucket-settings.ts';
 
 export type DestinationName = 'local' | 'cloud' | 'offsite';
 
@@ -22,7 +23,12 @@ export function localDestination(ctx: JobContext, config: Config): Destination {
   return { name: LOCAL_DESTINATION, location: config.repository.path, open: () => ctx.engine.openRepository(config) };
 }
 
-/** Every destination configured today: the local repository (cloud and offsite are added as they arrive). */
+/** The S3 copy, read in place (a drill from it fails with the thaw line while packs are frozen in Glacier). */
+export function cloudDestination(ctx: JobContext, config: Config): Destination {
+  return { name: 'cloud', location: bucketLocation({ ...config.cloud, bucket: config.cloud.bucket ?? '' }), open: () => ctx.engine.openCloudRepository(config) };
+}
+
+/** Every destination configured today: the local repository, and the cloud bucket when enabled (offsite is added when it arrives). */
 export function configuredDestinations(ctx: JobContext, config: Config): Destination[] {
-  return [localDestination(ctx, config)];
+  return [localDestination(ctx, config), ...(config.cloud.enabled && config.cloud.bucket ? [cloudDestination(ctx, config)] : [])];
 }

@@ -30,17 +30,24 @@ test('run rejects an unknown job by name with exit 2', (t) => {
   assert.equal(r.stderr.trim(), 'quantai-backup: error: unknown job "snapshots" (known jobs: snapshot, backup, full, cloud, offsite, verify, retention, drill)');
 });
 
-test('run of a job not built yet records a skipped run with its reason, never a success', (t) => {
+test('run of a job that cannot run here records a skipped run with its reason, never a success', (t) => {
   const { home } = configuredHome(t);
-  const r = runCli(['run', 'cloud', '--json'], { home });
+  // The cloud tier is built but not enabled in this config: its run says so.
+  const cloud = runCli(['run', 'cloud', '--json'], { home });
+  assert.equal(cloud.code, 3, cloud.stderr);
+  const cloudOut = parseJsonOutput<{ job: string; result: string; reason: string; runId: number }>(cloud);
+  assert.equal(cloudOut.result, 'skipped');
+  assert.match(cloudOut.reason, /cloud tier is not enabled/);
+  // offsite is not built yet.
+  const r = runCli(['run', 'offsite', '--json'], { home });
   assert.equal(r.code, 3, r.stderr);
   const out = parseJsonOutput<{ job: string; result: string; reason: string; runId: number }>(r);
   assert.equal(out.result, 'skipped');
-  assert.match(out.reason, /cloud tier is not built yet/);
-  assert.match(r.stderr, /warning: cloud skipped/);
+  assert.match(out.reason, /not built yet/);
+  assert.match(r.stderr, /warning: offsite skipped/);
   const jobs = parseJsonOutput<JobsJson>(runCli(['jobs', '--json'], { home }));
-  assert.equal(job(jobs, 'cloud').lastRun?.result, 'skipped');
-  assert.equal(job(jobs, 'cloud').state, 'unavailable');
+  assert.equal(job(jobs, 'offsite').lastRun?.result, 'skipped');
+  assert.equal(job(jobs, 'offsite').state, 'unavailable');
 });
 
 test('jobs lists every job with its schedule and says when nothing schedules', (t) => {
