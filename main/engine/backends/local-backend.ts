@@ -9,16 +9,8 @@ import { join } from 'node:path';
 import { BackupError, type ErrorKind } from '../errors.ts';
 import { TEMP_MARKER, writeFileAtomic } from '../util/atomic-write.ts';
 import type { Backend, FileHandle, FileInfo, FileType } from './backend.ts';
+import { isRepositoryFileName, relativePath, REPOSITORY_DIRS, typeFolder } from './repository-layout.ts';
 
-const DIRS: Record<Exclude<FileType, 'config'>, string> = {
-  key: 'keys',
-  lock: 'locks',
-  snapshot: 'snapshots',
-  index: 'index',
-  data: 'data',
-};
-
-const ID_NAME = /^[0-9a-f]{64}$/;
 
 const TRANSIENT = new Set(['EAGAIN', 'EBUSY', 'EINTR', 'ETIMEDOUT', 'EMFILE', 'ENFILE']);
 const FATAL = new Set(['ENODEV', 'ENXIO', 'ESTALE', 'ENOTCONN', 'EIO']);
@@ -72,7 +64,7 @@ export class LocalBackend implements Backend {
     }
     try {
       await mkdir(this.root, { recursive: true, mode: 0o700 });
-      for (const dir of Object.values(DIRS)) await mkdir(join(this.root, dir), { mode: 0o700 });
+      for (const dir of Object.values(REPOSITORY_DIRS)) await mkdir(join(this.root, dir), { mode: 0o700 });
       for (let i = 0; i < 256; i++) await mkdir(join(this.root, 'data', i.toString(16).padStart(2, '0')), { mode: 0o700 });
     } catch (err) {
       throw this.wrap(err, 'create the repository folders in');
@@ -150,7 +142,7 @@ export class LocalBackend implements Backend {
     if (type === 'config') {
       return (await this.exists()) ? [await this.stat({ type: 'config', name: '' })] : [];
     }
-    const base = join(this.root, DIRS[type]);
+    const base = join(this.root, typeFolder(type));
     const dirs = type === 'data' ? await this.subdirs(base) : [base];
     const out: FileInfo[] = [];
     for (const dir of dirs) {
@@ -159,16 +151,16 @@ export class LocalBackend implements Backend {
         names = await readdir(dir);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT' && dir !== base) continue;
-        throw this.wrap(err, `list ${DIRS[type]} in`);
+        throw this.wrap(err, `list ${typeFolder(type)} in`);
       }
       for (const name of names) {
         // Temp files of writes in progress (and stray files) are not repository files.
-        if (!ID_NAME.test(name) || name.includes(TEMP_MARKER)) continue;
+        if (!isRepositoryFileName(name) || name.includes(TEMP_MARKER)) continue;
         try {
           out.push({ name, size: (await stat(join(dir, name))).size });
         } catch (err) {
           // Removed between readdir and stat (e.g. a lock released meanwhile): not listed.
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw this.wrap(err, `list ${DIRS[type]} in`);
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw this.wrap(err, `list ${typeFolder(type)} in`);
         }
       }
     }
@@ -189,12 +181,7 @@ export class LocalBackend implements Backend {
   }
 
   private pathOf(handle: FileHandle): string {
-    if (handle.type === 'config') return join(this.root, 'config');
-    if (!ID_NAME.test(handle.name)) {
-      throw new BackupError('permanent', `invalid ${handle.type} file name ${JSON.stringify(handle.name)}: expected 64 hex digits`);
-    }
-    if (handle.type === 'data') return join(this.root, 'data', handle.name.slice(0, 2), handle.name);
-    return join(this.root, DIRS[handle.type], handle.name);
+    return join(this.root, ...relativePath(handle).split('/'));
   }
 
   private describe(handle?: FileHandle): string {

@@ -28,17 +28,9 @@ import type { SecretSource } from '../secrets/password-source.ts';
 import type { Backend, FileHandle, FileInfo, FileType } from './backend.ts';
 import { RetryBackend, type RetryOptions } from './retry-backend.ts';
 import { createS3Client, describeEndpoint, type S3ClientTuning } from './s3-client.ts';
+import { isRepositoryFileName, relativePath, typeFolder } from './repository-layout.ts';
 import { classifyS3Error, isInvalidRange, type S3Place } from './s3-errors.ts';
 
-const DIRS: Record<Exclude<FileType, 'config'>, string> = {
-  key: 'keys',
-  lock: 'locks',
-  snapshot: 'snapshots',
-  index: 'index',
-  data: 'data',
-};
-
-const ID_NAME = /^[0-9a-f]{64}$/;
 const MIB = 1024 * 1024;
 
 export interface S3BackendOptions {
@@ -82,7 +74,7 @@ export class S3Backend implements Backend {
 
   /** The object key of a repository file. */
   keyOf(handle: FileHandle): string {
-    return this.join(this.relativePath(handle));
+    return this.join(relativePath(handle));
   }
 
   async exists(): Promise<boolean> {
@@ -196,7 +188,7 @@ export class S3Backend implements Backend {
     if (type === 'config') {
       return (await this.exists()) ? [await this.stat({ type: 'config', name: '' })] : [];
     }
-    const dir = DIRS[type];
+    const dir = typeFolder(type);
     const base = `${this.join(dir)}/`;
     const out: FileInfo[] = [];
     let token: string | undefined;
@@ -240,19 +232,10 @@ export class S3Backend implements Backend {
     const rest = key.slice(base.length);
     if (type === 'data') {
       const [sub, name, extra] = rest.split('/');
-      if (extra !== undefined || !name || !ID_NAME.test(name) || sub !== name.slice(0, 2)) return null;
+      if (extra !== undefined || !name || !isRepositoryFileName(name) || sub !== name.slice(0, 2)) return null;
       return name;
     }
-    return ID_NAME.test(rest) ? rest : null;
-  }
-
-  private relativePath(handle: FileHandle): string {
-    if (handle.type === 'config') return 'config';
-    if (!ID_NAME.test(handle.name)) {
-      throw new BackupError('permanent', `invalid ${handle.type} file name ${JSON.stringify(handle.name)}: expected 64 hex digits`);
-    }
-    if (handle.type === 'data') return `data/${handle.name.slice(0, 2)}/${handle.name}`;
-    return `${DIRS[handle.type]}/${handle.name}`;
+    return isRepositoryFileName(rest) ? rest : null;
   }
 
   private join(rel: string): string {

@@ -12,12 +12,11 @@ import { Readable } from 'node:stream';
 import { ListObjectsV2Command, type S3Client, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { FileHandle, FileInfo, FileType } from '../backends/backend.ts';
+import { isRepositoryFileName, relativePath, typeFolder } from '../backends/repository-layout.ts';
 import { classifyS3Error } from '../backends/s3-errors.ts';
 import { BackupError } from '../errors.ts';
 import type { MirrorTarget, PutOptions } from './mirror-target.ts';
 
-const DIRS: Record<FileType, string> = { config: 'config', key: 'keys', lock: 'locks', snapshot: 'snapshots', index: 'index', data: 'data' };
-const ID_NAME = /^[0-9a-f]{64}$/;
 /** Chunk size of the paced stream: small enough that the cap is smooth, large enough to be cheap. */
 const PACE_CHUNK = 256 * 1024;
 
@@ -50,18 +49,12 @@ export class S3MirrorTarget implements MirrorTarget {
   }
 
   keyOf(handle: FileHandle): string {
-    const base = this.prefix ? `${this.prefix}/` : '';
-    if (handle.type === 'config') return `${base}config`;
-    if (!ID_NAME.test(handle.name)) {
-      throw new BackupError('permanent', `invalid ${handle.type} file name ${JSON.stringify(handle.name)}: expected 64 hex digits`);
-    }
-    if (handle.type === 'data') return `${base}data/${handle.name.slice(0, 2)}/${handle.name}`;
-    return `${base}${DIRS[handle.type]}/${handle.name}`;
+    return `${this.prefix ? `${this.prefix}/` : ''}${relativePath(handle)}`;
   }
 
   async list(type: FileType): Promise<FileInfo[]> {
     const base = this.prefix ? `${this.prefix}/` : '';
-    const prefix = type === 'config' ? `${base}config` : `${base}${DIRS[type]}/`;
+    const prefix = type === 'config' ? `${base}config` : `${base}${typeFolder(type)}/`;
     const out: FileInfo[] = [];
     let token: string | undefined;
     try {
@@ -74,12 +67,12 @@ export class S3MirrorTarget implements MirrorTarget {
             continue;
           }
           const name = key.slice(key.lastIndexOf('/') + 1);
-          if (ID_NAME.test(name)) out.push({ name, size: obj.Size ?? 0 });
+          if (isRepositoryFileName(name)) out.push({ name, size: obj.Size ?? 0 });
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     } catch (err) {
-      throw this.wrap(err, `list ${DIRS[type]} in`);
+      throw this.wrap(err, `list ${typeFolder(type)} in`);
     }
     return out;
   }
