@@ -44,11 +44,10 @@ export async function runFileBackupJob(ctx: JobContext, config: Config, options:
     });
     // The metadata rung of the verification ladder: a snapshot counts only once its trees and blobs are all there.
     await verifyNewSnapshot(ctx, repository, result.snapshotId);
-    const snapshot = await repository.findSnapshot(result.snapshotId);
     ctx.catalog.recordSnapshot({
       id: result.snapshotId,
       repositoryId: repository.id,
-      time: snapshot.snapshot.time,
+      time: result.time,
       kind: 'files',
       tier,
       source: paths.join('\n'),

@@ -62,6 +62,8 @@ export interface FileBackupResult {
   filesUnchanged: number;
   dirs: number;
   bytesRead: number;
+  /** The snapshot's time as stored (RFC 3339). */
+  time: string;
   /** Total size of the files in the snapshot (read or reused from the parent). */
   totalFileBytes: number;
   /** Pack and index bytes this backup added to the repository. */
@@ -88,8 +90,9 @@ export async function backupFiles(repo: Repository, opts: FileBackupOptions): Pr
     const treeId = await archiver.archive(paths, parent?.snapshot.tree);
     opts.signal?.throwIfAborted();
     const user = userInfo();
+    const snapshotTime = formatDate((opts.now ?? (() => new Date()))());
     const snapshot: Snapshot = {
-      time: formatDate((opts.now ?? (() => new Date()))()),
+      time: snapshotTime,
       tree: treeId,
       paths,
       hostname: opts.hostname ?? osHostname(),
@@ -106,6 +109,7 @@ export async function backupFiles(repo: Repository, opts: FileBackupOptions): Pr
     return {
       snapshotId,
       treeId,
+      time: snapshotTime,
       warnings: archiver.warnings,
       filesNew: stats.filesNew,
       filesChanged: stats.filesChanged,
