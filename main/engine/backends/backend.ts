@@ -12,7 +12,20 @@
  *  - 'permanent'  retrying will not help (permission denied, disk full, bad credentials);
  *  - 'fatal'      the backend itself is unusable (e.g. mount point missing).
  */
-export type FileType = 'config' | 'key' | 'lock' | 'snapshot' | 'index' | 'data';
+export type FileType = ResticFileType | ExtensionFileType;
+
+/** The files restic itself knows. */
+export type ResticFileType = 'config' | 'key' | 'lock' | 'snapshot' | 'index' | 'data';
+
+/**
+ * Our own files, kept in folders restic ignores (restic 0.14's check and prune
+ * leave unknown top-level folders alone; checked on these machines), so they
+ * travel with the repository to every mirror while plain restic still reads
+ * the rest: 'wal' holds real-time replication segments, 'oplog' the
+ * hash-chained operations log. Both are encrypted with the repository key.
+ * Their names are not content hashes: lowercase [0-9a-z._-], at most 128.
+ */
+export type ExtensionFileType = 'wal' | 'oplog';
 
 export interface FileHandle {
   type: FileType;

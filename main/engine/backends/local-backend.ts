@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BackupError, type ErrorKind } from '../errors.ts';
 import { TEMP_MARKER, writeFileAtomic } from '../util/atomic-write.ts';
 import type { Backend, FileHandle, FileInfo, FileType } from './backend.ts';
-import { isRepositoryFileName, relativePath, REPOSITORY_DIRS, typeFolder } from './repository-layout.ts';
+import { isExtensionType, isFileNameOf, relativePath, REPOSITORY_DIRS, typeFolder } from './repository-layout.ts';
 
 
 const TRANSIENT = new Set(['EAGAIN', 'EBUSY', 'EINTR', 'ETIMEDOUT', 'EMFILE', 'ENFILE']);
@@ -64,7 +64,10 @@ export class LocalBackend implements Backend {
     }
     try {
       await mkdir(this.root, { recursive: true, mode: 0o700 });
-      for (const dir of Object.values(REPOSITORY_DIRS)) await mkdir(join(this.root, dir), { mode: 0o700 });
+      // restic's folders only: ours appear with their first file, so a new repository looks like restic's own.
+      for (const [type, dir] of Object.entries(REPOSITORY_DIRS)) {
+        if (!isExtensionType(type as FileType)) await mkdir(join(this.root, dir), { mode: 0o700 });
+      }
       for (let i = 0; i < 256; i++) await mkdir(join(this.root, 'data', i.toString(16).padStart(2, '0')), { mode: 0o700 });
     } catch (err) {
       throw this.wrap(err, 'create the repository folders in');
@@ -76,9 +79,9 @@ export class LocalBackend implements Backend {
     try {
       await writeFileAtomic(path, data, { mode: this.fileMode });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && handle.type === 'data') {
-        // A repository created by another tool may lack some data/xx folders.
-        await mkdir(join(this.root, 'data', handle.name.slice(0, 2)), { recursive: true, mode: 0o700 });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && (handle.type === 'data' || isExtensionType(handle.type)) && (await this.exists())) {
+        // A repository created by another tool (or an older version of us) may lack some data/xx folders or our own folders.
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
         try {
           await writeFileAtomic(path, data, { mode: this.fileMode });
           return;
@@ -150,12 +153,13 @@ export class LocalBackend implements Backend {
       try {
         names = await readdir(dir);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && dir !== base) continue;
+        // A missing data/xx folder, or one of our own folders in a repository that never had such files, holds nothing.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && (dir !== base || isExtensionType(type))) continue;
         throw this.wrap(err, `list ${typeFolder(type)} in`);
       }
       for (const name of names) {
         // Temp files of writes in progress (and stray files) are not repository files.
-        if (!isRepositoryFileName(name) || name.includes(TEMP_MARKER)) continue;
+        if (!isFileNameOf(type, name) || name.includes(TEMP_MARKER)) continue;
         try {
           out.push({ name, size: (await stat(join(dir, name))).size });
         } catch (err) {

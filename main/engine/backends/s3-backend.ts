@@ -28,7 +28,7 @@ import type { SecretSource } from '../secrets/password-source.ts';
 import type { Backend, FileHandle, FileInfo, FileType } from './backend.ts';
 import { RetryBackend, type RetryOptions } from './retry-backend.ts';
 import { createS3Client, describeEndpoint, type S3ClientTuning } from './s3-client.ts';
-import { isRepositoryFileName, relativePath, typeFolder } from './repository-layout.ts';
+import { isFileNameOf, isRepositoryFileName, relativePath, typeFolder } from './repository-layout.ts';
 import { classifyS3Error, isInvalidRange, type S3Place } from './s3-errors.ts';
 
 const MIB = 1024 * 1024;
@@ -235,7 +235,7 @@ export class S3Backend implements Backend {
       if (extra !== undefined || !name || !isRepositoryFileName(name) || sub !== name.slice(0, 2)) return null;
       return name;
     }
-    return isRepositoryFileName(rest) ? rest : null;
+    return isFileNameOf(type, rest) ? rest : null;
   }
 
   private join(rel: string): string {

@@ -113,4 +113,46 @@ export const CATALOG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX notifications_alert ON notifications (alert_id, channel);
   `,
+  // 3: offsite drives (issue 7): enrolled drives, copies made to them, and their trips offsite.
+  `
+  CREATE TABLE offsite_drives (
+    id          INTEGER PRIMARY KEY,
+    label       TEXT NOT NULL UNIQUE,
+    fs_uuid     TEXT NOT NULL UNIQUE,
+    fs_type     TEXT,
+    marker_id   TEXT NOT NULL,
+    enrolled_at TEXT NOT NULL,
+    retired_at  TEXT
+  );
+
+  CREATE TABLE offsite_copies (
+    id                   INTEGER PRIMARY KEY,
+    drive_id             INTEGER NOT NULL REFERENCES offsite_drives (id),
+    run_id               INTEGER REFERENCES runs (id),
+    started_at           TEXT NOT NULL,
+    finished_at          TEXT,
+    ok                   INTEGER,
+    newest_snapshot_time TEXT,
+    snapshot_ids         TEXT,
+    files_copied         INTEGER,
+    bytes_copied         INTEGER,
+    error                TEXT
+  );
+  CREATE INDEX offsite_copies_drive ON offsite_copies (drive_id, started_at);
+
+  CREATE TABLE offsite_movements (
+    id       INTEGER PRIMARY KEY,
+    drive_id INTEGER NOT NULL REFERENCES offsite_drives (id),
+    kind     TEXT NOT NULL CHECK (kind IN ('checkout', 'checkin')),
+    time     TEXT NOT NULL,
+    note     TEXT
+  );
+  CREATE INDEX offsite_movements_drive ON offsite_movements (drive_id, time);
+  `,
+  // 4: legal holds (issue 8). RESERVED: the retention work replaces this line's SQL.
+  `SELECT 1;`,
+  // 5: the operations log's local chain (issue 8). RESERVED: the compliance work replaces this line's SQL.
+  `SELECT 1;`,
+  // 6: real-time replication state (issue 9). RESERVED: the replication work replaces this line's SQL.
+  `SELECT 1;`,
 ];

@@ -1,13 +1,18 @@
 /**
  * What a mirror run must upload, in the order that keeps the bucket readable
- * at every instant: config and keys, then packs, then indexes, then snapshots.
+ * at every instant: config and keys, then packs, then indexes, then snapshots,
+ * then our own replication segments and operations log.
  * A snapshot is never uploaded before the packs and index it needs, so an
  * interrupted mirror leaves extra data in the bucket, never a dangling snapshot.
  */
 import type { FileInfo, FileType } from '../backends/backend.ts';
 
-/** Upload phases in order; locks are never mirrored (they belong to the local repository). */
-export const MIRROR_PHASES: readonly (readonly FileType[])[] = [['config', 'key'], ['data'], ['index'], ['snapshot']];
+/**
+ * Upload phases in order; locks are never mirrored (they belong to the local
+ * repository). Our own files (replication segments, the operations log) go
+ * last: a segment extends a snapshot, so it follows the snapshots.
+ */
+export const MIRROR_PHASES: readonly (readonly FileType[])[] = [['config', 'key'], ['data'], ['index'], ['snapshot'], ['wal', 'oplog']];
 
 export const MIRRORED_TYPES: readonly FileType[] = MIRROR_PHASES.flat();
 

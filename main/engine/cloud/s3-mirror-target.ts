@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { ListObjectsV2Command, type S3Client, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { FileHandle, FileInfo, FileType } from '../backends/backend.ts';
-import { isRepositoryFileName, relativePath, typeFolder } from '../backends/repository-layout.ts';
+import { isFileNameOf, relativePath, typeFolder } from '../backends/repository-layout.ts';
 import { classifyS3Error } from '../backends/s3-errors.ts';
 import { BackupError } from '../errors.ts';
 import type { MirrorTarget, PutOptions } from './mirror-target.ts';
@@ -67,7 +67,7 @@ export class S3MirrorTarget implements MirrorTarget {
             continue;
           }
           const name = key.slice(key.lastIndexOf('/') + 1);
-          if (isRepositoryFileName(name)) out.push({ name, size: obj.Size ?? 0 });
+          if (isFileNameOf(type, name) && key === `${prefix}${type === 'data' ? `${name.slice(0, 2)}/` : ''}${name}`) out.push({ name, size: obj.Size ?? 0 });
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);

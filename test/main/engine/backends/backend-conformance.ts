@@ -142,4 +142,18 @@ export function runBackendConformance(name: string, makeBackend: BackendFactory)
     const backend = await fresh(t);
     assert.ok(backend.location().length > 0);
   });
+
+  test(`${name}: our own file types (wal, oplog) take plain names, list apart from restic's, and refuse paths`, async (t) => {
+    const backend = await fresh(t);
+    await backend.save({ type: 'config', name: '' }, Buffer.from('cfg'));
+    const segment = randomBytes(300);
+    await backend.save({ type: 'wal', name: 'g0000000000000001-0000000000000001' }, segment);
+    await backend.save({ type: 'oplog', name: '2026-11-27.000001' }, Buffer.from('entry'));
+    assert.deepEqual(await backend.list('wal'), [{ name: 'g0000000000000001-0000000000000001', size: 300 }]);
+    assert.deepEqual((await backend.list('oplog')).map((f) => f.name), ['2026-11-27.000001']);
+    assert.deepEqual(await backend.list('snapshot'), []);
+    assert.deepEqual(await backend.load({ type: 'wal', name: 'g0000000000000001-0000000000000001' }), segment);
+    await rejectsWithKind(backend.save({ type: 'wal', name: '../config' }, segment), 'permanent');
+    await rejectsWithKind(backend.save({ type: 'oplog', name: 'A/B' }, segment), 'permanent');
+  });
 }

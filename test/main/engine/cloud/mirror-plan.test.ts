@@ -6,14 +6,15 @@ import { planMirror } from '../../../../main/engine/cloud/mirror-plan.ts';
 const id = (c: string): string => c.repeat(64);
 const listing = (entries: Partial<Record<FileType, FileInfo[]>>): Map<FileType, FileInfo[]> => new Map(Object.entries(entries) as [FileType, FileInfo[]][]);
 
-test('an empty bucket gets config and keys, then packs, then index, then snapshots; never locks', () => {
+test('an empty bucket gets config and keys, then packs, then index, then snapshots, then our own files; never locks', () => {
   const source = listing({
     config: [{ name: '', size: 155 }], key: [{ name: id('a'), size: 400 }],
     data: [{ name: id('b'), size: 1000 }, { name: id('c'), size: 2000 }], index: [{ name: id('d'), size: 300 }],
     snapshot: [{ name: id('e'), size: 250 }], lock: [{ name: id('f'), size: 100 }],
+    wal: [{ name: 'g1-1', size: 70 }], oplog: [{ name: 'e1', size: 90 }],
   });
   const plan = planMirror(source, listing({}));
-  assert.deepEqual(plan.phases.map((p) => p.map((f) => f.type)), [['config', 'key'], ['data', 'data'], ['index'], ['snapshot']]);
+  assert.deepEqual(plan.phases.map((p) => p.map((f) => f.type)), [['config', 'key'], ['data', 'data'], ['index'], ['snapshot'], ['wal', 'oplog']]);
   assert.equal(plan.present, 0);
 });
 
