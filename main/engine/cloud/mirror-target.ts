@@ -1,6 +1,7 @@
 /**
- * Where a mirror writes: a bucket (S3 today, the replica bucket tomorrow).
- * Narrower than a Backend because a mirror only lists and uploads, and wider
+ * Where a mirror writes: a bucket (the cloud copy, the replica bucket) or an
+ * offsite drive (backend-mirror-target.ts). Narrower than a Backend because a
+ * mirror only lists, uploads and (after retention's prune) deletes, and wider
  * because an upload carries object metadata and is paced by the upload cap.
  */
 import type { FileHandle, FileInfo, FileType } from '../backends/backend.ts';
@@ -21,5 +22,12 @@ export interface MirrorTarget {
   list(type: FileType): Promise<FileInfo[]>;
   /** Uploads a whole file; the object appears only when complete (multipart for large files). */
   put(handle: FileHandle, data: Uint8Array, options: PutOptions): Promise<void>;
+  /** Deletes a file; 'not-found' when it is already gone. Callers check retainedUntil first. */
+  remove(handle: FileHandle): Promise<void>;
+  /**
+   * When the copy may be deleted at the earliest: an Object Lock retain-until
+   * date, or a far-future date under a legal hold; null when nothing holds it.
+   */
+  retainedUntil(handle: FileHandle): Promise<Date | null>;
   close(): Promise<void>;
 }

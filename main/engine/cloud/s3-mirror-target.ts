@@ -9,7 +9,7 @@
  * its own, so a failure late in a large pack does not resend the early parts.
  */
 import { Readable } from 'node:stream';
-import { ListObjectsV2Command, type S3Client, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { FileHandle, FileInfo, FileType } from '../backends/backend.ts';
 import { isFileNameOf, relativePath, typeFolder } from '../backends/repository-layout.ts';
@@ -111,6 +111,34 @@ export class S3MirrorTarget implements MirrorTarget {
       throw this.wrap(err, 'upload', handle);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async remove(handle: FileHandle): Promise<void> {
+    // S3 answers 204 for a missing key too: look first so 'not-found' means what it says.
+    await this.head(handle);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(handle) }));
+    } catch (err) {
+      throw this.wrap(err, 'delete', handle);
+    }
+  }
+
+  async retainedUntil(handle: FileHandle): Promise<Date | null> {
+    const head = await this.head(handle);
+    if (head.ObjectLockLegalHoldStatus === 'ON') return new Date(8.64e15);
+    return head.ObjectLockRetainUntilDate ?? null;
+  }
+
+  private async head(handle: FileHandle) {
+    try {
+      return await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(handle) }));
+    } catch (err) {
+      throw classifyS3Error(err, {
+        place: { bucket: this.options.bucket, endpoint: this.options.endpoint },
+        action: `look up ${handle.type} file ${handle.name.slice(0, 12) || 'config'}`,
+        objectRequest: true,
+      });
     }
   }
 
