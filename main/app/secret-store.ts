@@ -6,7 +6,9 @@
  */
 import type { SecretName } from '../../preload/ipc-contract.ts';
 
-export const APP_SECRET_NAMES: readonly SecretName[] = ['repository-password', 'smtp-password', 'slack-webhook-url', 'twilio-auth-token'];
+export const APP_SECRET_NAMES: readonly SecretName[] = [
+  'repository-password', 'smtp-password', 'slack-webhook-url', 'twilio-auth-token', 's3-access-key-id', 's3-secret-access-key',
+];
 
 export function isSecretName(name: unknown): name is SecretName {
   return typeof name === 'string' && (APP_SECRET_NAMES as readonly string[]).includes(name);

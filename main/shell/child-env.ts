@@ -13,7 +13,9 @@ export function secretVariable(name: SecretName): string {
   return name === 'repository-password' ? 'QUANTAI_BACKUP_PASSWORD' : secretEnvName(name);
 }
 
-const NAMES: readonly SecretName[] = ['repository-password', 'smtp-password', 'slack-webhook-url', 'twilio-auth-token'];
+const NAMES: readonly SecretName[] = [
+  'repository-password', 'smtp-password', 'slack-webhook-url', 'twilio-auth-token', 's3-access-key-id', 's3-secret-access-key',
+];
 
 export function childEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, ELECTRON_RUN_AS_NODE: '1' };

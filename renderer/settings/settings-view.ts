@@ -10,6 +10,7 @@ import { showNotice } from '../lib/notice.ts';
 import { cloneDraft } from './config-path.ts';
 import type { Draft } from './config-path.ts';
 import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
+import { cloudSection } from './cloud-section.ts';
 import { alertsSection, desktopSection, databaseSection, filesSection, repositorySection, retentionSection, scheduleSection } from './settings-sections.ts';
 
 export function mountSettings(root: HTMLElement): () => void {
@@ -41,7 +42,7 @@ function render(root: HTMLElement, settings: SettingsView): void {
   const save = h('button', { type: 'submit', 'data-action': 'save-settings' }, 'Save settings');
   form.append(
     databaseSection(context), filesSection(context), repositorySection(context),
-    scheduleSection(context), retentionSection(), alertsSection(context), desktopSection(context),
+    scheduleSection(context), retentionSection(), alertsSection(context), cloudSection(context), desktopSection(context),
     h('div', { class: 'save-bar' }, save),
   );
   form.addEventListener('submit', (event) => {

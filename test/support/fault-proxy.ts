@@ -82,13 +82,16 @@ export async function startFaultProxy(t: TestContext, upstreamPort: number, opti
             return;
           }
           res.writeHead(up.statusCode ?? 502, up.headers);
+          // Whole bytes: with an odd length and one upstream chunk, "half" as a fraction was never reached and the client waited forever.
+          const half = Math.floor(length / 2);
           let sent = 0;
           up.on('data', (chunk: Buffer) => {
-            if (sent >= length / 2) return;
-            const part = chunk.subarray(0, Math.max(1, Math.floor(length / 2) - sent));
+            if (sent >= half) return;
+            const part = chunk.subarray(0, half - sent);
             sent += part.length;
-            res.write(part);
-            if (sent >= length / 2) req.socket.destroy();
+            // Cut once the half has left, so the client really sees a body that stops short.
+            if (sent >= half) res.write(part, () => req.socket.destroy());
+            else res.write(part);
           });
         });
         return;

@@ -50,7 +50,7 @@ function lifecycle(client: S3Client, s: BucketSettings): Promise<SetupStep> {
     await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: s.bucket, LifecycleConfiguration: { Rules: lifecycleRules(s.prefix) } }));
     return {
       step: 'lifecycle', state: 'done',
-      detail: `${prefixedKey(s.prefix, 'data/')}: Standard-IA at 30 days, Glacier at 90, Deep Archive at 365; config, keys, index and snapshots stay in Standard`,
+      detail: `${prefixedKey(s.prefix, 'data/')}: Standard-IA at 30 days; data-blob packs Glacier at 90, Deep Archive at 365; tree packs, config, keys, index and snapshots never frozen`,
     };
   });
 }

@@ -5,9 +5,9 @@
  */
 import {
   GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketReplicationCommand,
-  GetBucketVersioningCommand, GetObjectLockConfigurationCommand, type S3Client,
+  GetBucketVersioningCommand, GetObjectLockConfigurationCommand, type LifecycleRule, type S3Client, type TransitionStorageClass,
 } from '@aws-sdk/client-s3';
-import { DATA_TIERING_RULE_ID, DATA_TRANSITIONS } from './bucket-lifecycle.ts';
+import { ARCHIVE_TRANSITIONS, BLOB_TYPE_TAG, DATA_ARCHIVE_RULE_ID, DATA_TIERING_RULE_ID, TIERING_TRANSITIONS } from './bucket-lifecycle.ts';
 import { bucketLocation, type BucketSettings } from './bucket-settings.ts';
 import { s3ErrorName, s3Failure } from './s3-failure.ts';
 
@@ -52,16 +52,34 @@ function versioning(client: S3Client, s: BucketSettings, location: string): Prom
   }, () => ({ aspect: 'versioning', state: 'missing', detail: 'versioning was never enabled' }));
 }
 
+/** Transitions of `rule` the wanted list lacks (class at days), as text. */
+function lackingTransitions(rule: LifecycleRule, wanted: readonly { Days: number; StorageClass: string }[]): string[] {
+  const have = new Map((rule.Transitions ?? []).map((t) => [t.StorageClass, t.Days]));
+  return wanted.filter((t) => have.get(t.StorageClass as TransitionStorageClass) !== t.Days).map((t) => `${t.StorageClass} at ${t.Days} days`);
+}
+
 function lifecycle(client: S3Client, s: BucketSettings, location: string): Promise<BucketAspect> {
   const missing = (detail: string): BucketAspect => ({ aspect: 'lifecycle', state: 'missing', detail });
   return aspect('lifecycle', location, async () => {
     const r = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: s.bucket }));
-    const rule = (r.Rules ?? []).find((x) => x.ID === DATA_TIERING_RULE_ID);
-    if (!rule) return missing(`no '${DATA_TIERING_RULE_ID}' rule (${(r.Rules ?? []).length} other rule(s))`);
-    if (rule.Status !== 'Enabled') return missing(`rule '${DATA_TIERING_RULE_ID}' is disabled`);
-    const have = new Map((rule.Transitions ?? []).map((t) => [t.StorageClass, t.Days]));
-    const lacking = DATA_TRANSITIONS.filter((t) => have.get(t.StorageClass) !== t.Days).map((t) => `${t.StorageClass} at ${t.Days} days`);
-    return lacking.length > 0 ? missing(`transitions differ: lacks ${lacking.join(', ')}`) : { aspect: 'lifecycle', state: 'ok', detail: 'data/: Standard-IA 30 d, Glacier 90 d, Deep Archive 365 d' };
+    const rules = r.Rules ?? [];
+    const tiering = rules.find((x) => x.ID === DATA_TIERING_RULE_ID);
+    if (!tiering) return missing(`no '${DATA_TIERING_RULE_ID}' rule (${rules.length} other rule(s))`);
+    if (tiering.Status !== 'Enabled') return missing(`rule '${DATA_TIERING_RULE_ID}' is disabled`);
+    // The rule of earlier versions froze every pack, tree packs too: a restore then waits hours just to read trees.
+    const freezesTrees = (tiering.Transitions ?? []).some((t) => t.StorageClass === 'GLACIER' || t.StorageClass === 'DEEP_ARCHIVE');
+    if (freezesTrees) return missing(`the old rule '${DATA_TIERING_RULE_ID}' moves tree packs to Glacier too (restores would wait for a thaw): run cloud setup to replace it`);
+    const lacking = lackingTransitions(tiering, TIERING_TRANSITIONS);
+    if (lacking.length > 0) return missing(`transitions differ: lacks ${lacking.join(', ')}`);
+    const archive = rules.find((x) => x.ID === DATA_ARCHIVE_RULE_ID);
+    if (!archive || archive.Status !== 'Enabled') return missing(`no enabled '${DATA_ARCHIVE_RULE_ID}' rule: data packs never reach Glacier`);
+    const tags = archive.Filter?.And?.Tags ?? [];
+    if (!tags.some((t) => t.Key === BLOB_TYPE_TAG && t.Value === 'data')) {
+      return missing(`rule '${DATA_ARCHIVE_RULE_ID}' is not limited to packs tagged ${BLOB_TYPE_TAG}=data: run cloud setup`);
+    }
+    const lackingArchive = lackingTransitions(archive, ARCHIVE_TRANSITIONS);
+    if (lackingArchive.length > 0) return missing(`transitions differ: lacks ${lackingArchive.join(', ')}`);
+    return { aspect: 'lifecycle', state: 'ok', detail: 'data/: Standard-IA 30 d; data-blob packs Glacier 90 d, Deep Archive 365 d; tree packs stay in Standard-IA' };
   }, () => missing('no lifecycle rules'));
 }
 
@@ -108,9 +126,13 @@ function replication(client: S3Client, s: BucketSettings, location: string): Pro
   return aspect('replication', location, async () => {
     const r = await client.send(new GetBucketReplicationCommand({ Bucket: s.bucket }));
     const rule = (r.ReplicationConfiguration?.Rules ?? []).find((x) => x.Destination?.Bucket === target && x.Status === 'Enabled');
-    return rule
-      ? { aspect: 'replication', state: 'ok', detail: `replicating to ${replica.bucket}` }
-      : { aspect: 'replication', state: 'missing', detail: `no enabled rule replicating to ${replica.bucket}` };
+    if (!rule) return { aspect: 'replication', state: 'missing', detail: `no enabled rule replicating to ${replica.bucket}` };
+    const role = r.ReplicationConfiguration?.Role ?? 'no role';
+    // S3 replicates with the role's rights: a different role than configured may lack them for our prefix.
+    if (replica.roleArn && role !== replica.roleArn) {
+      return { aspect: 'replication', state: 'missing', detail: `replicating to ${replica.bucket} as ${role}, the config wants ${replica.roleArn}: run cloud setup` };
+    }
+    return { aspect: 'replication', state: 'ok', detail: `replicating to ${replica.bucket} as ${role}` };
   }, () => ({ aspect: 'replication', state: 'missing', detail: `no replication configured (wanted: ${replica.bucket})` }));
 }
 

@@ -14,6 +14,15 @@ export interface PutOptions {
   signal?: AbortSignal;
   /** Called as bytes leave for the bucket. */
   onBytes?: (bytes: number) => void;
+  /** Object tags (x-amz-tagging), which lifecycle rules can filter on; ignored by non-bucket targets. */
+  tags?: Record<string, string>;
+  /** An Object Lock retention of this object instead of the bucket default; ignored by non-bucket targets. */
+  retention?: ObjectRetention;
+}
+
+export interface ObjectRetention {
+  mode: 'GOVERNANCE' | 'COMPLIANCE';
+  until: Date;
 }
 
 export interface MirrorTarget {

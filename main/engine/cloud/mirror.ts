@@ -7,7 +7,7 @@
 import type { Backend, FileHandle, FileInfo, FileType } from '../backends/backend.ts';
 import { BackupError } from '../errors.ts';
 import { MIRRORED_TYPES, planMirror, type Listing, type PlannedUpload } from './mirror-plan.ts';
-import type { MirrorTarget } from './mirror-target.ts';
+import type { MirrorTarget, PutOptions } from './mirror-target.ts';
 import type { UploadPacer } from './upload-pacer.ts';
 
 export interface MirrorProgress {
@@ -29,7 +29,11 @@ export interface MirrorOptions {
   /** Files uploaded at once within a phase. */
   concurrency?: number;
   onProgress?: (p: MirrorProgress) => void;
+  /** Per-file object settings (tags, Object Lock retention), asked just before the file is uploaded. */
+  objectOptions?: (file: PlannedUpload) => Promise<ObjectOptions>;
 }
+
+export type ObjectOptions = Pick<PutOptions, 'tags' | 'retention'>;
 
 export interface MirrorReport {
   uploaded: number;
@@ -70,7 +74,9 @@ export async function mirrorRepository(options: MirrorOptions): Promise<MirrorRe
       if (data.length !== file.size) {
         throw new BackupError('transient', `${file.type} file ${file.name.slice(0, 12)} changed size while being mirrored: run the mirror again`);
       }
+      const extra = options.objectOptions ? await options.objectOptions(file) : {};
       await target.put(handle, data, {
+        ...extra,
         metadata: metadataFor(file, options),
         ...(options.pacer ? { pacer: options.pacer } : {}),
         ...(options.signal ? { signal: options.signal } : {}),

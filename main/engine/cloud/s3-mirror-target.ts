@@ -81,6 +81,8 @@ export class S3MirrorTarget implements MirrorTarget {
     const key = this.keyOf(handle);
     const partSize = this.options.partSize ?? 8 * 1024 * 1024;
     const sse = this.options.sse;
+    // Checked per file: a cap that starts during a file (a blackout at 09:30) applies from the next one.
+    const paced = options.pacer?.capped() ?? false;
     const upload = new Upload({
       client: this.client,
       partSize,
@@ -91,13 +93,21 @@ export class S3MirrorTarget implements MirrorTarget {
         Bucket: this.options.bucket,
         Key: key,
         // Unpaced uploads hand the buffer over whole: lib-storage slices it without copying through a stream.
-        Body: options.pacer ? pacedStream(data, options) : data,
+        Body: paced ? pacedStream(data, options) : data,
         ContentLength: data.length,
         ContentType: 'application/octet-stream',
         Metadata: options.metadata,
         ...(sse ? { ServerSideEncryption: sse.mode as ServerSideEncryption } : {}),
         ...(sse?.mode === 'aws:kms' && sse.kmsKeyId ? { SSEKMSKeyId: sse.kmsKeyId } : {}),
         ...(this.options.storageClass ? { StorageClass: this.options.storageClass as StorageClass } : {}),
+        // On a multipart upload the tags ride on CreateMultipartUpload, so the object never exists untagged.
+        ...(options.tags && Object.keys(options.tags).length > 0 ? { Tagging: new URLSearchParams(options.tags).toString() } : {}),
+        ...(options.retention ? {
+          ObjectLockMode: options.retention.mode,
+          ObjectLockRetainUntilDate: options.retention.until,
+          // S3 refuses an upload with a retention period unless it carries a body checksum.
+          ChecksumAlgorithm: 'CRC32' as const,
+        } : {}),
       },
     });
     const onAbort = (): void => {
@@ -106,7 +116,7 @@ export class S3MirrorTarget implements MirrorTarget {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await upload.done();
-      if (!options.pacer) options.onBytes?.(data.length);
+      if (!paced) options.onBytes?.(data.length);
     } catch (err) {
       throw this.wrap(err, 'upload', handle);
     } finally {

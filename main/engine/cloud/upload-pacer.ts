@@ -28,6 +28,11 @@ export class UploadPacer {
     this.sleep = options.sleep ?? abortableSleep;
   }
 
+  /** Whether a cap applies right now; when none does an upload can skip pacing (and the stream copy it costs). */
+  capped(): boolean {
+    return this.capAt(this.clock.now()) !== null;
+  }
+
   /** Waits until `bytes` may be sent under the current cap. */
   async pace(bytes: number, signal?: AbortSignal): Promise<void> {
     const rate = this.capAt(this.clock.now());

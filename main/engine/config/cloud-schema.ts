@@ -38,8 +38,14 @@ const replicaSchema = z
     region,
     /** 'crr': S3 cross-region replication does the copy; 'mirror': we upload to the replica ourselves. */
     mode: z.enum(['crr', 'mirror']).default('crr'),
+    /** IAM role S3 assumes to copy objects (mode 'crr' only): arn:aws:iam::<account>:role/<name>. */
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/s3-replication').optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.mode === 'crr' || r.roleArn === undefined, {
+    message: "roleArn is only used with mode 'crr' (S3 replicates); mode 'mirror' uploads with the cloud keys",
+    path: ['roleArn'],
+  });
 
 const objectLockSchema = z
   .object({

@@ -57,6 +57,7 @@ test('secrets set through setSecret never come back from any method', async (t) 
   const settings = value(await fx.api.getSettings());
   assert.deepEqual(settings.secretsSet, {
     'repository-password': true, 'smtp-password': true, 'slack-webhook-url': true, 'twilio-auth-token': false,
+    's3-access-key-id': false, 's3-secret-access-key': false,
   });
   const everything = JSON.stringify([
     settings, await fx.api.getState(), await fx.api.listRuns({}), await fx.api.validateSettings({ config: settings.config }),

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setupBucket } from '../../../../main/engine/cloud/bucket-setup.ts';
+import { cloudBucketSettings } from '../../../../main/engine/cloud/cloud-destination.ts';
+import { cloudSchema } from '../../../../main/engine/config/cloud-schema.ts';
 import type { BucketSettings } from '../../../../main/engine/cloud/bucket-settings.ts';
 import { queryKeys, s3ErrorReply, startRecordingS3, xmlReply, type RecordedRequest } from '../../../support/recording-s3-server.ts';
 
@@ -39,7 +41,9 @@ test('setup sends versioning, lifecycle, encryption, Object Lock and replication
   assert.equal(find(requests, 'PUT', 'versioning').body, `${XML}<VersioningConfiguration ${NS}><Status>Enabled</Status></VersioningConfiguration>`);
   assert.equal(find(requests, 'PUT', 'lifecycle').body, `${XML}<LifecycleConfiguration ${NS}>`
     + '<Rule><Status>Enabled</Status><ID>quantai-data-tiering</ID><Filter><Prefix>qb/data/</Prefix></Filter>'
-    + '<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition>'
+    + '<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition></Rule>'
+    // Only packs tagged as holding data blobs are frozen: tree packs stay readable for every restore.
+    + '<Rule><Status>Enabled</Status><ID>quantai-data-archive</ID><Filter><And><Prefix>qb/data/</Prefix><Tag><Key>qb-blob-type</Key><Value>data</Value></Tag></And></Filter>'
     + '<Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition>'
     + '<Transition><Days>365</Days><StorageClass>DEEP_ARCHIVE</StorageClass></Transition></Rule>'
     + '<Rule><Status>Enabled</Status><ID>quantai-abort-incomplete-uploads</ID><Filter><Prefix>qb/</Prefix></Filter>'
@@ -97,4 +101,15 @@ test('crr without a role is unavailable; a refused step fails alone with a one-l
   assert.equal(byStep['replication']?.state, 'unavailable');
   assert.match(byStep['replication']?.detail ?? '', /roleArn/);
   assert.equal(report.ok, false);
+});
+
+test('cloud.replica.roleArn from config.json reaches PutBucketReplication as its Role', async (t) => {
+  const { requests, client } = await startRecordingS3(t, () => ({ status: 200 }));
+  const cloud = cloudSchema.parse({
+    enabled: true, bucket: 'qb-bucket', prefix: 'qb',
+    replica: { bucket: 'qb-dr', region: 'eu-central-1', roleArn: 'arn:aws:iam::123456789012:role/qb-crr' },
+  });
+  const report = await setupBucket(client, cloudBucketSettings(cloud));
+  assert.equal(report.steps.find((s) => s.step === 'replication')?.state, 'done');
+  assert.match(find(requests, 'PUT', 'replication').body, /^<\?xml[^>]*><ReplicationConfiguration [^>]*><Role>arn:aws:iam::123456789012:role\/qb-crr<\/Role><Rule>.*<Bucket>arn:aws:s3:::qb-dr<\/Bucket>/);
 });

@@ -14,7 +14,9 @@ const settings: BucketSettings = {
 const complete: Record<string, ScriptedReply> = {
   versioning: xmlReply(`<VersioningConfiguration ${NS}><Status>Enabled</Status></VersioningConfiguration>`),
   lifecycle: xmlReply(`<LifecycleConfiguration ${NS}><Rule><ID>quantai-data-tiering</ID><Status>Enabled</Status><Filter><Prefix>qb/data/</Prefix></Filter>`
-    + '<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition><Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition>'
+    + '<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition></Rule>'
+    + '<Rule><ID>quantai-data-archive</ID><Status>Enabled</Status><Filter><And><Prefix>qb/data/</Prefix><Tag><Key>qb-blob-type</Key><Value>data</Value></Tag></And></Filter>'
+    + '<Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition>'
     + '<Transition><Days>365</Days><StorageClass>DEEP_ARCHIVE</StorageClass></Transition></Rule></LifecycleConfiguration>'),
   encryption: xmlReply(`<ServerSideEncryptionConfiguration ${NS}><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>`),
   'object-lock': xmlReply(`<ObjectLockConfiguration ${NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Years>7</Years></DefaultRetention></Rule></ObjectLockConfiguration>`),
@@ -63,7 +65,44 @@ test('a lifecycle rule with other days is missing; a refused read is unknown', a
   const report = await bucketStatus(client, settings);
   const by = Object.fromEntries(report.aspects.map((a) => [a.aspect, a]));
   assert.equal(by['lifecycle']?.state, 'missing');
-  assert.match(by['lifecycle']?.detail ?? '', /STANDARD_IA at 30 days, GLACIER at 90 days, DEEP_ARCHIVE at 365 days/);
+  assert.match(by['lifecycle']?.detail ?? '', /lacks STANDARD_IA at 30 days/);
   assert.equal(by['replication']?.state, 'unknown');
   assert.match(by['replication']?.detail ?? '', /access denied/);
+});
+
+test('replication reports the role S3 uses and flags a role other than the configured one', async (t) => {
+  const { client } = await startRecordingS3(t, serve(complete));
+  const ok = await bucketStatus(client, settings);
+  assert.match(ok.aspects.find((a) => a.aspect === 'replication')?.detail ?? '', /qb-replica as arn:aws:iam::1:role\/r$/);
+  const other = await bucketStatus(client, { ...settings, replica: { ...settings.replica!, roleArn: 'arn:aws:iam::1:role/other' } });
+  const replication = other.aspects.find((a) => a.aspect === 'replication');
+  assert.equal(replication?.state, 'missing');
+  assert.match(replication?.detail ?? '', /as arn:aws:iam::1:role\/r, the config wants arn:aws:iam::1:role\/other/);
+});
+
+test('the old lifecycle rule that froze every pack, tree packs too, is flagged', async (t) => {
+  const { client } = await startRecordingS3(t, serve({
+    ...complete,
+    lifecycle: xmlReply(`<LifecycleConfiguration ${NS}><Rule><ID>quantai-data-tiering</ID><Status>Enabled</Status><Filter><Prefix>qb/data/</Prefix></Filter>`
+      + '<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition><Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition>'
+      + '<Transition><Days>365</Days><StorageClass>DEEP_ARCHIVE</StorageClass></Transition></Rule></LifecycleConfiguration>'),
+  }));
+  const report = await bucketStatus(client, settings);
+  const lifecycle = report.aspects.find((a) => a.aspect === 'lifecycle');
+  assert.equal(lifecycle?.state, 'missing');
+  assert.match(lifecycle?.detail ?? '', /old rule 'quantai-data-tiering' moves tree packs to Glacier/);
+  assert.equal(report.ok, false);
+});
+
+test('an archive rule not limited to data-blob packs is flagged', async (t) => {
+  const { client } = await startRecordingS3(t, serve({
+    ...complete,
+    lifecycle: xmlReply(`<LifecycleConfiguration ${NS}><Rule><ID>quantai-data-tiering</ID><Status>Enabled</Status><Filter><Prefix>qb/data/</Prefix></Filter>`
+      + '<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition></Rule>'
+      + '<Rule><ID>quantai-data-archive</ID><Status>Enabled</Status><Filter><Prefix>qb/data/</Prefix></Filter>'
+      + '<Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition></Rule></LifecycleConfiguration>'),
+  }));
+  const lifecycle = (await bucketStatus(client, settings)).aspects.find((a) => a.aspect === 'lifecycle');
+  assert.equal(lifecycle?.state, 'missing');
+  assert.match(lifecycle?.detail ?? '', /not limited to packs tagged qb-blob-type=data/);
 });

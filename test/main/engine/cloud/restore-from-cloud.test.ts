@@ -94,7 +94,7 @@ test('the CLI: check --from cloud passes, restore --from cloud restores, --from 
 
   err.length = 0;
   assert.equal(await main(['check', '--from', 'tape'], io), 2);
-  assert.match(err.join(''), /--from must be one of local, cloud, not 'tape'/);
+  assert.match(err.join(''), /--from must be one of local, cloud\b.*, not 'tape'/);
 });
 
 test('the restore drill runs on the cloud destination too', async (t) => {

@@ -32,3 +32,15 @@ test('no cap: never waits; the cap is looked up again for every chunk', async ()
   await pacer.pace(20_000);
   assert.ok(time.elapsed() >= 3_000, `a blackout cap applies at once (waited ${time.elapsed()} ms)`);
 });
+
+test('capped() says whether a cap applies at this instant, so uncapped uploads skip the paced stream', () => {
+  const time = fakeTime();
+  let cap: number | null = null;
+  const pacer = new UploadPacer({ clock: time.clock, capAt: (now) => (now.getTime() >= 1000 ? cap : null), sleep: time.sleep });
+  cap = 5_000;
+  assert.equal(pacer.capped(), false, 'before 1 s no cap applies');
+  void time.sleep(1000);
+  assert.equal(pacer.capped(), true);
+  cap = null;
+  assert.equal(pacer.capped(), false);
+});

@@ -37,3 +37,11 @@ test('cloud config: bad values are named by path', () => {
   assert.deepEqual(issuePaths({ bucket: 'ok-bucket', acessKey: 'x' }), ['']);
   assert.deepEqual(issuePaths({ objectLock: { mode: 'LEGAL', years: 7 } }), ['objectLock.mode']);
 });
+
+test('cloud config: a crr replica takes an IAM role ARN; a malformed one or one on a mirror replica is named', () => {
+  const role = 'arn:aws:iam::123456789012:role/qb-replication';
+  const c = cloudSchema.parse({ bucket: 'ok-bucket', replica: { bucket: 'ok-replica', region: 'eu-west-1', roleArn: role } });
+  assert.equal(c.replica?.roleArn, role);
+  assert.deepEqual(issuePaths({ replica: { bucket: 'ok-replica', region: 'eu-west-1', roleArn: 'qb-replication' } }), ['replica.roleArn']);
+  assert.deepEqual(issuePaths({ replica: { bucket: 'ok-replica', region: 'eu-west-1', mode: 'mirror', roleArn: role } }), ['replica.roleArn']);
+});
