@@ -20,7 +20,7 @@ import { registerApiHandlers, sendEvent } from './ipc-main.ts';
 import { hasTrayHost } from './linux-tray-host.ts';
 import { setUpLogging, shellLog } from './logging.ts';
 import { applyLaunchAtLogin } from './login-item.ts';
-import { isNotificationLevel, notificationFor, testNotification, type NotificationLevel } from './notification-model.ts';
+import { isNotificationLevel, notificationFor, offsiteNotificationFor, testNotification, type NotificationLevel } from './notification-model.ts';
 import { DesktopNotifications } from './notifications.ts';
 import { createSafeStorageSecretStore } from './safe-storage-secrets.ts';
 import { AppTray } from './tray.ts';
@@ -113,6 +113,11 @@ async function start(): Promise<void> {
     if (n) notifications.show(n);
   });
   engine.events.on('alert-test', (test) => notifications.show(testNotification(test)));
+  // Drive arrival and its copy (emitted when this app hosts the scheduler; a daemon host logs them instead).
+  engine.events.on('offsite-drive', (notice) => {
+    const n = offsiteNotificationFor(notice, isNotificationLevel(level) ? level : 'all');
+    if (n) notifications.show(n);
+  });
 
   const tray = (await hasTrayHost()) ? new AppTray(join(root, 'assets'), (action) => void onTrayAction(action)) : null;
   let last: DashboardState | null = null;

@@ -5,7 +5,7 @@
  * keeps the app right when an event arrives from another path (a reminder
  * after the user changed the setting, a test).
  */
-import type { AlertEvent } from '../engine/index.ts';
+import type { AlertEvent, OffsiteNotice } from '../engine/index.ts';
 
 export type NotificationLevel = 'all' | 'warnings' | 'off';
 export type NotificationUrgency = 'low' | 'normal' | 'critical';
@@ -37,6 +37,20 @@ export function notificationFor(event: AlertEvent, level: NotificationLevel): De
     urgency: alert.severity === 'critical' ? 'critical' : 'normal',
     alertId: alert.id,
   };
+}
+
+/**
+ * An offsite drive was connected (engine event 'offsite-drive') -> the
+ * notification to show, or null. 'all': every notice; 'warnings': a refused
+ * drive, a failed copy, and "done: safe to eject" (the one the user waits for
+ * at the machine before unplugging: withholding it invites pulling the drive
+ * mid-copy); 'off': nothing. Clicking opens the dashboard (no alert behind it).
+ */
+export function offsiteNotificationFor(notice: OffsiteNotice, level: NotificationLevel): DesktopNotification | null {
+  if (level === 'off') return null;
+  const problem = notice.kind === 'copy-failed' || notice.kind === 'refused';
+  if (level === 'warnings' && !problem && notice.kind !== 'copied') return null;
+  return { title: notice.title, body: notice.message, urgency: problem ? 'normal' : 'low' };
 }
 
 /** "Send a test notification": shown whatever the level, since the user asked for it. */

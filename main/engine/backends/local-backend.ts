@@ -20,6 +20,20 @@ export interface LocalBackendOptions {
   fileMode?: number;
 }
 
+/**
+ * Creates a file's folder and any missing parents. The last folder is made on
+ * its own: Node's recursive mkdir reports a full disk there as ENOENT, which
+ * would read as "file does not exist" instead of "the disk is full".
+ */
+async function makeFolder(dir: string): Promise<void> {
+  await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
 export class LocalBackend implements Backend {
   readonly root: string;
   private readonly fileMode: number;
@@ -81,8 +95,8 @@ export class LocalBackend implements Backend {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && (handle.type === 'data' || isExtensionType(handle.type)) && (await this.exists())) {
         // A repository created by another tool (or an older version of us) may lack some data/xx folders or our own folders.
-        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
         try {
+          await makeFolder(dirname(path));
           await writeFileAtomic(path, data, { mode: this.fileMode });
           return;
         } catch (retryErr) {

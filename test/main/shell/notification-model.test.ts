@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AlertEvent, AlertRecord } from '../../../main/engine/index.ts';
-import { isNotificationLevel, notificationFor, testNotification, type NotificationLevel } from '../../../main/shell/notification-model.ts';
+import type { AlertEvent, AlertRecord, OffsiteNotice } from '../../../main/engine/index.ts';
+import { isNotificationLevel, notificationFor, offsiteNotificationFor, testNotification, type NotificationLevel } from '../../../main/shell/notification-model.ts';
 
 function alert(severity: 'warning' | 'critical', overrides: Partial<AlertRecord> = {}): AlertRecord {
   return {
@@ -60,4 +60,25 @@ test('level names are checked', () => {
   assert.ok(isNotificationLevel('warnings'));
   assert.ok(!isNotificationLevel('errors'));
   assert.ok(!isNotificationLevel(undefined));
+});
+
+const notice = (kind: OffsiteNotice['kind']): OffsiteNotice => ({
+  kind, label: kind === 'refused' ? null : 'vault-a', mountPath: '/media/trader/VAULT-A',
+  title: `title of ${kind}`, message: `message of ${kind}: run quantai-backup offsite copy`,
+});
+const OFFSITE_KINDS: OffsiteNotice['kind'][] = ['connected', 'copying', 'copied', 'copy-failed', 'refused'];
+
+test('offsite drive notices: all of them at level all, the engine\'s words unchanged, problems at normal urgency', () => {
+  for (const kind of OFFSITE_KINDS) {
+    assert.deepEqual(offsiteNotificationFor(notice(kind), 'all'), {
+      title: `title of ${kind}`, body: `message of ${kind}: run quantai-backup offsite copy`,
+      urgency: kind === 'copy-failed' || kind === 'refused' ? 'normal' : 'low',
+    });
+  }
+});
+
+test('offsite drive notices at level warnings: failures, refusals and "safe to eject" only; off: none', () => {
+  const shown = OFFSITE_KINDS.filter((kind) => offsiteNotificationFor(notice(kind), 'warnings') !== null);
+  assert.deepEqual(shown, ['copied', 'copy-failed', 'refused']);
+  assert.deepEqual(OFFSITE_KINDS.map((kind) => offsiteNotificationFor(notice(kind), 'off')), OFFSITE_KINDS.map(() => null));
 });
