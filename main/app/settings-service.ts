@@ -8,6 +8,9 @@
 import type { FieldError, SecretName, SettingsView } from '../../preload/ipc-contract.ts';
 import { configSchema, type Config } from '../engine/config/config-schema.ts';
 import type { Engine } from '../engine/index.ts';
+import { appendOperation } from '../engine/compliance/oplog.ts';
+import { syncOplog } from '../engine/compliance/oplog-sync.ts';
+import { configChanges } from '../engine/compliance/config-changes.ts';
 import { writeFileAtomic } from '../engine/util/atomic-write.ts';
 import { dotted, fieldErrorsFromIssues } from './field-errors.ts';
 import { invalidSettings } from './ipc-errors.ts';
@@ -47,10 +50,26 @@ export class SettingsService {
     const errors = await this.validate(raw);
     if (errors.length > 0) throw invalidSettings(errors);
     const config = configSchema.parse(raw);
+    const before = await this.engine.config().catch((err: unknown) => {
+      // No readable config before (first save): every value is new.
+      this.engine.logger.log('debug', `settings: no previous config to compare: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    });
     await writeFileAtomic(this.engine.paths.configFile, `${JSON.stringify(config, null, 2)}\n`);
     this.engine.catalog.addEvent({
       time: this.engine.clock.now().toISOString(), level: 'info', type: 'settings-saved', message: 'settings saved from the app', data: null,
     });
+    // Every settings change is evidence (a shortened retention above all): logged, then flushed to the repository.
+    const { changes, total } = configChanges(before, config);
+    if (total > 0) {
+      const ctx = { catalog: this.engine.catalog, clock: this.engine.clock, logger: this.engine.logger, engine: this.engine };
+      appendOperation(ctx, {
+        type: 'settings',
+        summary: `settings saved from the app: ${total} change(s) (${changes.slice(0, 5).map((c) => c.path).join(', ')}${total > 5 ? ', ...' : ''})`,
+        data: { changes, total },
+      });
+      await syncOplog(ctx);
+    }
     return config;
   }
 
