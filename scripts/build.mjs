@@ -73,7 +73,11 @@ const NODE_BUNDLE = {
 
 // Worker entries the engine starts with new URL('./<name>.ts', import.meta.url): bundled as
 // <name>.js beside each bundle that may start them (run-worker.ts picks the .js when no .ts is there).
-const WORKERS = ['main/engine/sources/sqlite/copy-worker.ts', 'main/engine/sources/sqlite/verify-worker.ts'];
+const WORKERS = [
+  'main/engine/sources/sqlite/copy-worker.ts',
+  'main/engine/sources/sqlite/verify-worker.ts',
+  'main/engine/replication/generation-worker.ts',
+];
 
 async function buildNodeBundle(entry, outfile) {
   await build({ ...NODE_BUNDLE, entryPoints: [join(root, entry)], outfile: join(root, outfile) });

@@ -5,13 +5,14 @@
  * SQLite's integrity_check, synced, and then renamed into place atomically.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackupError } from '../errors.ts';
 import type { Repository } from '../repo/repository.ts';
 import { checkDatabaseFile } from '../sources/sqlite/check-database.ts';
 import { removeDatabaseFiles } from '../sources/sqlite/copy-database.ts';
 import { loadSegment, readDatabaseSnapshot } from '../sources/sqlite/read-database-snapshot.ts';
+import { checkTarget, installFile } from './database-target.ts';
 
 export interface RestoreDatabaseOptions {
   /** Path of the database file to create. */
@@ -33,18 +34,9 @@ export interface RestoreDatabaseResult {
 
 const PREFETCH_SEGMENTS = 4;
 
-/** SQLite applies a -wal or hot -journal found beside a database: one left from an old file would corrupt ours. */
-const SIDECARS = ['-wal', '-shm', '-journal'];
-
 export async function restoreDatabase(repo: Repository, snapshotRef: string, opts: RestoreDatabaseOptions): Promise<RestoreDatabaseResult> {
   const target = resolve(opts.to);
-  const existing = await existingFiles(target);
-  if (existing.length > 0 && !opts.force) {
-    throw new BackupError('permanent', `${existing[0]} already exists; restore to another path or use --force to replace it`);
-  }
-  if (await isDirectory(target)) {
-    throw new BackupError('permanent', `${target} is a folder; give the path of the database file to create`);
-  }
+  await checkTarget(target, opts.force ?? false);
   const entry = await repo.findSnapshot(snapshotRef);
   const { manifest, segmentTrees } = await readDatabaseSnapshot(repo, entry);
 
@@ -98,73 +90,11 @@ export async function restoreDatabase(repo: Repository, snapshotRef: string, opt
         throw new BackupError('fatal', `the restored database has ${check.tables[table] ?? 'no'} rows in ${table}, the snapshot recorded ${expected}; run 'restic check --read-data' on the repository`);
       }
     }
-    // The read-only check may leave empty -wal/-shm files beside the partial file.
-    await removeSidecars(partial);
-    // --force never deletes: the replaced database and its -wal (which may hold committed
-    // transactions not yet checkpointed) are renamed aside, so nothing is lost by a mistake.
-    const replacedTo = opts.force ? await moveAside(target, await existingFiles(target)) : null;
-    try {
-      await rename(partial, target);
-    } catch (err) {
-      if (replacedTo) await moveBack(target, replacedTo);
-      throw err;
-    }
-    await syncDirectory(dirname(target));
+    // --force never deletes: the replaced database and its -wal are renamed aside, so nothing is lost by a mistake.
+    const replacedTo = await installFile(partial, target, opts.force ?? false);
     return { path: target, sha256, size, integrityCheck: 'ok', tables: check.tables, ...(replacedTo ? { replacedTo } : {}) };
   } catch (err) {
     await removeDatabaseFiles(partial);
     throw err;
-  }
-}
-
-/** Renames the existing database and its sidecars to `<target>.replaced-<time>[-wal|-shm]`. */
-async function moveAside(target: string, existing: string[]): Promise<string | null> {
-  if (existing.length === 0) return null;
-  const aside = `${target}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  for (const path of existing) await rename(path, aside + path.slice(target.length));
-  return aside;
-}
-
-async function moveBack(target: string, aside: string): Promise<void> {
-  for (const suffix of ['', ...SIDECARS]) {
-    await rename(aside + suffix, target + suffix).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
-  }
-}
-
-async function removeSidecars(path: string): Promise<void> {
-  await Promise.all(SIDECARS.map((s) => rm(path + s, { force: true })));
-}
-
-async function existingFiles(target: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const path of [target, ...SIDECARS.map((s) => target + s)]) {
-    try {
-      await lstat(path);
-      found.push(path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
-  return found;
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await lstat(path)).isDirectory();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-}
-
-/** Makes the rename itself durable. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -5,7 +5,7 @@
  * to the repository until the copy has passed verification.
  */
 import { hostname as osHostname, userInfo } from 'node:os';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Repository } from '../../repo/repository.ts';
 import type { Id, Snapshot } from '../../repo/types.ts';
 import { copyDatabase } from './copy-database.ts';
@@ -47,6 +47,11 @@ export interface SnapshotDatabaseOptions {
   signal?: AbortSignal;
   /** The engine's clock, so snapshot times agree with schedules and health (tests inject one). */
   now?: () => Date;
+  /**
+   * The database the copy stands for, when `dbPath` is already a private copy
+   * of it (a replication base image): manifest and snapshot name this path.
+   */
+  sourcePath?: string;
 }
 
 export interface DatabaseSnapshotResult {
@@ -76,13 +81,14 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
   });
   try {
     const v = copy.verification;
-    const dbName = basename(copy.source);
+    const source = opts.sourcePath ? resolve(opts.sourcePath) : copy.source;
+    const dbName = basename(source);
     const owner = currentOwner();
     const capturedAt = (opts.now ?? (() => new Date()))().toISOString();
     const chunkSize = chunkSizeFor(v.pageSize);
     const manifest: DatabaseManifest = {
       format: SNAPSHOT_FORMAT,
-      source: copy.source,
+      source,
       size: v.size,
       sha256: v.sha256,
       page_size: v.pageSize,
@@ -103,7 +109,7 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
         size: v.size,
         chunkSize,
         owner,
-        label: copy.source,
+        label: source,
         signal: opts.signal,
         onProgress: (bytes, total) => progress('store', bytes, total),
       });
@@ -126,7 +132,7 @@ export async function snapshotDatabase(repo: Repository, opts: SnapshotDatabaseO
       const snapshot: Snapshot = {
         time: capturedAt,
         tree: rootTree.id,
-        paths: [copy.source],
+        paths: [source],
         hostname: opts.hostname ?? osHostname(),
         username: currentUsername(),
         uid: owner.uid,
