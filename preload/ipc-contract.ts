@@ -36,6 +36,20 @@ export interface TierView {
   rpoSeconds: number;
 }
 
+/** Real-time replication of the trading database (issue 9): the health report's replication row. */
+export interface ReplicationView {
+  state: HealthState;
+  /** What the replicator does: 'replicating', 'stalled', 'stopped', 'failed' or 'not-started'. */
+  replicator: string;
+  message: string;
+  generation: string | null;
+  lagP95Ms: number;
+  lagMaxMs: number;
+  lagSamples: number;
+  lagAlertSeconds: number;
+  lastCommitAt: string | null;
+}
+
 export interface DestinationView {
   name: string;
   state: HealthState;
@@ -115,6 +129,8 @@ export interface DashboardState {
   overall: HealthState;
   tiers: TierView[];
   destinations: DestinationView[];
+  /** Null when replication is off. */
+  replication: ReplicationView | null;
   alerts: AlertView[];
   running: JobProgressView[];
   paused: { until: string | null; reason: string } | null;
@@ -123,7 +139,10 @@ export interface DashboardState {
   updatedAt: string;
 }
 
-export type SecretName = 'repository-password' | 'smtp-password' | 'slack-webhook-url' | 'twilio-auth-token';
+export type SecretName =
+  | 'repository-password' | 'smtp-password' | 'slack-webhook-url' | 'twilio-auth-token'
+  // The cloud tier's keys; without them the AWS credential chain (environment, profiles, SSO) applies.
+  | 's3-access-key-id' | 's3-secret-access-key';
 
 /**
  * The settings a person edits: config.json's content. Secrets are never in it;
@@ -164,6 +183,34 @@ export interface RestoreRequest {
   force?: boolean;
 }
 
+/** The dashboard's compliance card: the `compliance` report in brief (issue 8). */
+export interface ComplianceClassView {
+  name: string;
+  retention: string;
+  status: 'compliant' | 'attention' | 'violation';
+  snapshots: number;
+  oldest: string | null;
+  /** Days the retained snapshots reach back, and the days they must (since the first backup, at most the retention). */
+  coveredDays: number;
+  requiredDays: number;
+  gapDays: number;
+  copies: number;
+  requiredCopies: number;
+  problems: string[];
+}
+
+export interface ComplianceSummaryView {
+  status: 'compliant' | 'attention' | 'violation';
+  generatedAt: string;
+  classes: ComplianceClassView[];
+  /** Deletions before retention end found in the operations log, one line each. */
+  earlyDeletions: string[];
+  copies: { local: boolean; cloud: boolean; offsite: boolean };
+  objectLock: string;
+  activeHolds: number;
+  log: { entries: number; pending: number };
+}
+
 /** Invoke channels: request and response types per method. */
 export interface ApiMethods {
   getState: { request: void; response: DashboardState };
@@ -185,6 +232,7 @@ export interface ApiMethods {
   previewCron: { request: { expression: string; timezone: string }; response: CronPreview };
   runWizard: { request: WizardInput; response: WizardResult };
   openLogs: { request: void; response: { opened: boolean } };
+  getCompliance: { request: void; response: ComplianceSummaryView };
 }
 
 export type ApiMethodName = keyof ApiMethods;
@@ -210,6 +258,7 @@ export const INVOKE_CHANNELS: { readonly [K in ApiMethodName]: `app:${string}` }
   previewCron: 'app:preview-cron',
   runWizard: 'app:run-wizard',
   openLogs: 'app:open-logs',
+  getCompliance: 'app:get-compliance',
 };
 
 /** Events main -> renderer. */

@@ -10,7 +10,7 @@ import {
 } from '../../preload/ipc-contract.ts';
 import { DrillStore } from '../engine/catalog/drill-store.ts';
 import {
-  BackupError, describeError, isScheduledJobName, type Engine, type JobExecutor, type HostedScheduler, type RestoreOutcome, type ScheduledJobName,
+  BackupError, describeError, isScheduledJobName, type Engine, type JobExecutor, type HostedScheduler, type ReplicationEvent, type RestoreOutcome, type ScheduledJobName,
 } from '../engine/index.ts';
 import { previewCron } from './cron-preview.ts';
 import { buildDashboardState, isConfigured } from './dashboard-state.ts';
@@ -22,7 +22,7 @@ import { REQUEST_SCHEMAS } from './request-schemas.ts';
 import type { SecretStore } from './secret-store.ts';
 import { SettingsService } from './settings-service.ts';
 import { throttle } from './throttle.ts';
-import { drillRecordView, drillResultView, runView, snapshotView } from './views.ts';
+import { complianceView, drillRecordView, drillResultView, runView, snapshotView } from './views.ts';
 import { runWizard } from './wizard-service.ts';
 
 export interface AppApiDeps {
@@ -64,6 +64,7 @@ export interface AppApi extends AppMethods {
 }
 
 const DEFAULT_STATE_INTERVAL_MS = 300;
+const REPLICATION_POKE_MS = 5000;
 const DEFAULT_PROGRESS_INTERVAL_MS = 100;
 const CHANNEL_TO_METHOD = new Map<string, ApiMethodName>(
   Object.entries(INVOKE_CHANNELS).map(([method, channel]) => [channel, method as ApiMethodName]),
@@ -109,6 +110,16 @@ export function createAppApi(deps: AppApiDeps): AppApi {
   });
   const onAlert = (): void => stateChanged.poke();
   engine.events.on('alert', onAlert);
+  // Replication (issue 9) runs for hours without job events: its card follows generation changes and
+  // stops at once, and the lag of shipped segments every few seconds (not every segment: health is not free).
+  let replicationPokedAt = 0;
+  const onReplication = (event: ReplicationEvent): void => {
+    if (event.type === 'tick' || event.type === 'checkpoint') return;
+    if (event.type === 'segment-shipped' && Date.now() - replicationPokedAt < REPLICATION_POKE_MS) return;
+    replicationPokedAt = Date.now();
+    stateChanged.poke();
+  };
+  engine.events.on('replication', onReplication);
 
   const configChanged = async (why: 'wizard' | 'settings'): Promise<void> => {
     const h = hosted();
@@ -227,6 +238,8 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     }),
 
     openLogs: () => settle(async () => ({ opened: deps.openLogs ? await deps.openLogs() : false })),
+
+    getCompliance: () => settle(async () => complianceView(await engine.complianceReport())),
   };
 
   const invoke = async (methodOrChannel: string, request: unknown): Promise<IpcResult<unknown>> => {
@@ -257,6 +270,7 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     close: async () => {
       listeners.clear();
       engine.events.off('alert', onAlert);
+      engine.events.off('replication', onReplication);
       live.close();
       await direct.whenIdle();
       await stateChanged.close();

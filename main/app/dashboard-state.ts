@@ -7,7 +7,7 @@
 import type { DashboardState, JobProgressView } from '../../preload/ipc-contract.ts';
 import type { Engine, HostedScheduler, JobsReport } from '../engine/index.ts';
 import { readSchedulerLock, lockHolderAlive, describeLockHolder } from '../engine/schedule/scheduler-lock.ts';
-import { alertView, destinationView, jobScheduleView, progressView, runView, tierView } from './views.ts';
+import { alertView, destinationView, jobScheduleView, progressView, replicationView, runView, tierView } from './views.ts';
 
 export interface DashboardInputs {
   engine: Engine;
@@ -32,6 +32,7 @@ export async function buildDashboardState(input: DashboardInputs): Promise<Dashb
     overall: health.overall,
     tiers: health.tiers.map((t) => tierView(t, next(t.tier === 1 ? 'snapshot' : 'backup'))),
     destinations: health.destinations.map(destinationView),
+    replication: replicationView(health.replication),
     alerts: [...alerts.open, ...alerts.resolved.slice(0, input.resolvedAlerts ?? 10)].map(alertView),
     running: mergeRunning(input.running, jobs),
     paused: paused ? { until: paused.until, reason: paused.reason } : null,
@@ -79,7 +80,7 @@ function unconfiguredState(engine: Engine, hosted: HostedScheduler | null, now: 
       ? { host: 'daemon', detail: `${describeLockHolder(holder)} runs the schedule` }
       : { host: 'none', detail: 'not set up yet: run the first-run wizard' };
   return {
-    configured: false, scheduler, overall: 'unknown', tiers: [], destinations: [], alerts: [], running: [],
+    configured: false, scheduler, overall: 'unknown', tiers: [], destinations: [], replication: null, alerts: [], running: [],
     paused: null, jobs: [], recentRuns: [], updatedAt: now,
   };
 }

@@ -35,4 +35,5 @@ export const REQUEST_SCHEMAS: Record<ApiMethodName, z.ZodType> = {
     .object({ repoPath: z.string(), dbPath: z.string().optional(), files: z.array(z.string()).optional(), password: z.string() })
     .strict(),
   openLogs: none,
+  getCompliance: none,
 };

@@ -3,12 +3,12 @@
  * the renderer shows, structured-clone data, nothing that could carry a secret.
  */
 import type {
-  AlertView, DestinationView, DrillView, JobProgressView, JobScheduleView, RunView, SnapshotView, TierView,
+  AlertView, ComplianceSummaryView, DestinationView, DrillView, JobProgressView, JobScheduleView, ReplicationView, RunView, SnapshotView, TierView,
 } from '../../preload/ipc-contract.ts';
 import type { DrillRecord } from '../engine/catalog/drill-store.ts';
 import type { RunRecord } from '../engine/catalog/catalog.ts';
 import type {
-  AlertRecord, DestinationHealth, DrillResult, JobProgress, JobReport, SnapshotSummaryItem, TierHealth,
+  AlertRecord, ComplianceReport, DestinationHealth, DrillResult, JobProgress, JobReport, ReplicationHealth, SnapshotSummaryItem, TierHealth,
 } from '../engine/index.ts';
 
 export function runView(run: RunRecord): RunView {
@@ -29,6 +29,14 @@ export function destinationView(d: DestinationHealth): DestinationView {
   return {
     name: d.name, state: d.state, lastSuccess: d.lastSuccess, verification: d.verification.state,
     lastDrill: d.lastDrill ? { ...d.lastDrill } : null, freeBytes: d.freeBytes, totalBytes: d.totalBytes,
+  };
+}
+
+export function replicationView(r: ReplicationHealth | null): ReplicationView | null {
+  if (!r) return null;
+  return {
+    state: r.state, replicator: r.replicator, message: r.message, generation: r.generation, lagP95Ms: r.lagP95Ms, lagMaxMs: r.lagMaxMs,
+    lagSamples: r.lagSamples, lagAlertSeconds: r.lagAlertSeconds, lastCommitAt: r.lastCommitAt,
   };
 }
 
@@ -76,5 +84,22 @@ export function drillResultView(d: DrillResult): DrillView {
   return {
     id: d.drillId, destination: d.destination, startedAt: d.evidence.startedAt, ok: d.ok, withinRto: d.withinRto,
     durationMs: d.durationMs, rtoMs: d.rtoMs, summary: d.evidence.summary,
+  };
+}
+
+/** The compliance report in brief for the dashboard card. */
+export function complianceView(r: ComplianceReport): ComplianceSummaryView {
+  return {
+    status: r.status, generatedAt: r.generatedAt,
+    classes: r.classes.map((c) => ({
+      name: c.name, retention: c.retention, status: c.status, snapshots: c.snapshots, oldest: c.oldest,
+      coveredDays: c.coverage.coveredDays, requiredDays: c.coverage.requiredDays, gapDays: c.coverage.gapDays,
+      copies: c.copies, requiredCopies: c.requiredCopies, problems: [...c.problems],
+    })),
+    earlyDeletions: r.earlyDeletions.map((d) => d.message),
+    copies: { local: r.copies.local.current, cloud: r.copies.cloud.current, offsite: r.copies.offsite.current },
+    objectLock: r.objectLock.note,
+    activeHolds: r.holds.length,
+    log: { entries: r.log.entries, pending: r.log.pending },
   };
 }

@@ -22,6 +22,20 @@ function span(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1).replace(/\.0$/, '')} h`;
 }
 
+/** Lag is usually under a second: milliseconds there, seconds with a decimal above. */
+function lag(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function replicationLine(r: NonNullable<HealthReport['replication']>): string {
+  const parts = [r.message];
+  parts.push(r.lagSamples > 0
+    ? `lag p95 ${lag(r.lagP95Ms)}, max ${lag(r.lagMaxMs)} (limit ${r.lagAlertSeconds} s)`
+    : `no segment shipped recently (lag limit ${r.lagAlertSeconds} s)`);
+  parts.push(r.lastCommitAt === null ? 'no commit durable yet' : `last durable commit ${age(r.lastCommitAgeSeconds)}`);
+  return `replication: ${r.state}, ${parts.join('; ')}`;
+}
+
 export function formatHealth(health: HealthReport): string[] {
   const lines: string[] = [];
   const problems = health.conditions.length;
@@ -50,5 +64,6 @@ export function formatHealth(health: HealthReport): string[] {
     }
     lines.push(`destination ${d.name}: ${d.state}, ${parts.join('; ')}`);
   }
+  if (health.replication) lines.push(replicationLine(health.replication));
   return lines;
 }

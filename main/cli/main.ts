@@ -22,6 +22,13 @@ import { registerPause } from './commands/pause-command.ts';
 import { registerResume } from './commands/resume-command.ts';
 import { registerRun } from './commands/run-command.ts';
 import { registerCloud } from './commands/cloud-command.ts';
+import { registerPrune } from './commands/prune-command.ts';
+import { registerOffsite } from './commands/offsite-command.ts';
+import { registerCompliance } from './commands/compliance-command.ts';
+import { registerForget } from './commands/forget-command.ts';
+import { registerHold } from './commands/hold-command.ts';
+import { registerReplicate } from './commands/replicate-command.ts';
+import { registerReplication } from './commands/replication-command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -78,6 +85,13 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   registerPause(program, io, run);
   registerResume(program, io, run);
   registerCloud(program, io, run);
+  registerPrune(program, io, run);
+  registerOffsite(program, io, run);
+  registerCompliance(program, io, run);
+  registerForget(program, io, run);
+  registerHold(program, io, run);
+  registerReplicate(program, io, run);
+  registerReplication(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -4,11 +4,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AlertEvent } from './health/alert-types.ts';
+import type { OffsiteNotice } from './offsite/drive-arrival.ts';
+import type { ReplicationEvent } from './replication/replicator.ts';
 
 /** Every job the engine runs; the scheduler's jobs and the CLI's one-off operations. */
 export type JobName =
   | 'snapshot' | 'backup' | 'full' | 'cloud' | 'offsite' | 'verify' | 'retention' | 'drill'
-  | 'check' | 'restore';
+  | 'check' | 'restore' | 'prune';
 
 export interface JobProgress {
   job: JobName;
@@ -41,6 +43,10 @@ export interface EngineEventMap {
   'alert': [AlertEvent];
   /** `alerts test desktop` (or the app's "send a test notification"): show this as a desktop notification. */
   'alert-test': [{ title: string; message: string }];
+  /** An offsite drive was connected (copying, or no copy due), its copy ended (safe to eject), or a look-alike was refused: a desktop notification. */
+  'offsite-drive': [OffsiteNotice];
+  /** Real-time replication: a new generation (say so), a WAL restart it continued across, a segment shipped, a heartbeat. */
+  'replication': [ReplicationEvent];
 }
 
 export class EngineEvents extends EventEmitter<EngineEventMap> {}

@@ -22,15 +22,27 @@ import type { BucketStatusReport } from './cloud/bucket-status.ts';
 import type { Repository } from './repo/repository.ts';
 import type { SecretSource } from './secrets/password-source.ts';
 import { writeFileAtomic } from './util/atomic-write.ts';
+import { appendOperation } from './compliance/oplog.ts';
+import { syncOplog } from './compliance/oplog-sync.ts';
+import { rememberOplogTarget } from './compliance/oplog-target-cache.ts';
+import { markAndLogInterruptedRuns } from './compliance/interrupted-runs.ts';
+import { runVerifyLog, type VerifyLogOutcome } from './compliance/verify-log-job.ts';
+import { runComplianceReport } from './compliance/compliance-job.ts';
+import type { ComplianceReport } from './compliance/compliance-report.ts';
 import { runDatabaseSnapshotJob, type DatabaseSnapshotJobResult } from './jobs/database-snapshot-job.ts';
 import { runFileBackupJob, type FileBackupJobResult } from './jobs/file-backup-job.ts';
 import { listSnapshotSummaries, type SnapshotSummaryItem } from './jobs/snapshot-list.ts';
 import { runRestore, type RestoreOptions, type RestoreOutcome } from './jobs/restore-job.ts';
+import { runRestoreAt, type RestoreAtOptions, type RestoreAtOutcome } from './replication/pitr-job.ts';
 import { runCheck, type CheckOutcome } from './jobs/check-job.ts';
 import { buildStatus, type StatusReport } from './jobs/status-report.ts';
 import { runVerifyJob, type VerifyJobOptions, type VerifyOutcome } from './jobs/verify-job.ts';
 import { runDrillJob, type DrillJobOptions, type DrillOutcome } from './jobs/drill-job.ts';
 import { runCloudSyncJob, type CloudSyncOptions, type CloudSyncOutcome } from './jobs/cloud-job.ts';
+import { runReplicationJob, type ReplicateOptions } from './replication/replication-job.ts';
+import type { ReplicationSummary } from './replication/replicator.ts';
+import { buildReplicationStatus, type ReplicationStatus } from './replication/replication-status.ts';
+import { runPruneJob, type PruneJobOptions, type PruneOutcome } from './jobs/prune-job.ts';
 import { buildHealthReport } from './health/health-report.ts';
 import type { HealthReport } from './health/health-types.ts';
 import {
@@ -44,6 +56,21 @@ import { buildJobsReport, type JobsReport } from './schedule/jobs-report.ts';
 import { pauseJobs, resumeJobs, type PauseResult } from './schedule/job-pauses.ts';
 import { parsePauseUntil } from './schedule/pause-time.ts';
 import { hostScheduler, type HostedScheduler, type SchedulerHostOptions } from './schedule/scheduler-host.ts';
+import { forgetByPolicy, type ForgetOptions, type ForgetReport } from './retention/forget.ts';
+import { runRetentionJob, type RetentionJobOptions, type RetentionJobOutcome } from './jobs/retention-job.ts';
+import { liftHold, placeHold, type HoldRequest } from './retention/hold-actions.ts';
+import { activeHolds, allHolds } from './retention/hold-store.ts';
+import type { Hold } from './retention/holds.ts';
+import { buildOffsiteReport, type OffsiteReport } from './offsite/offsite-report.ts';
+import { checkinDrive, checkoutDrive, type MovementResult } from './offsite/offsite-movements.ts';
+import { ejectDrive, type EjectOutcome } from './offsite/eject.ts';
+import { requireMountedDrive } from './offsite/mounted-drives.ts';
+import { OffsiteStore } from './offsite/offsite-store.ts';
+import type { EnrolledDrive } from './offsite/offsite-store.ts';
+import { enrollDrive } from './offsite/enrolment.ts';
+import { scanDrives, type MountedDrive } from './offsite/mounted-drives.ts';
+import { openOffsiteRepository } from './offsite/offsite-destination.ts';
+import { runOffsiteCopyJob, type OffsiteCopyOptions, type OffsiteCopyOutcome } from './jobs/offsite-job.ts';
 
 export interface EngineDeps {
   home: string;
@@ -91,7 +118,8 @@ export class Engine {
   get catalog(): Catalog {
     if (!this.catalogHandle) {
       this.catalogHandle = Catalog.open(this.paths.catalogFile);
-      this.catalogHandle.markInterruptedRuns(this.clock.now(), isProcessAlive);
+      // Marks runs of killed processes interrupted and logs each in the operations log (issue 8).
+      markAndLogInterruptedRuns(this.catalogHandle, this.clock.now(), isProcessAlive, hostname());
     }
     return this.catalogHandle;
   }
@@ -107,7 +135,10 @@ export class Engine {
   async openRepository(config?: Config): Promise<Repository> {
     const cfg = config ?? (await this.config());
     const password = await this.deps.secrets.repositoryPassword();
-    return openRepository(cfg.repository.path, password, this.repoAccess());
+    const repository = await openRepository(cfg.repository.path, password, this.repoAccess());
+    // The operations log's flush after the run reuses this key instead of a second scrypt.
+    rememberOplogTarget(this, cfg.repository.path, repository);
+    return repository;
   }
 
   /** The cloud copy read in place; refuses (one line: when it will be ready) while packs it may read are frozen in Glacier. */
@@ -162,6 +193,12 @@ export class Engine {
       message: `${created ? 'created' : 'connected to'} repository ${config.repository.path}`,
       data: { repositoryId: repository.id },
     });
+    appendOperation(this.jobContext(), {
+      type: 'init',
+      summary: `${created ? 'created' : 'connected to'} repository ${config.repository.path}`,
+      data: { repositoryId: repository.id, created },
+    });
+    await syncOplog(this.jobContext(), repository);
     return { configFile: this.paths.configFile, repositoryPath: config.repository.path, repositoryId: repository.id, created };
   }
 
@@ -200,6 +237,11 @@ export class Engine {
     return runRestore(this.jobContext(), await this.config(), ref, options);
   }
 
+  /** `restore --at`: the database as it was at a moment, from a replication base and its segments (or just the plan, dryRun). */
+  async restoreAt(options: RestoreAtOptions): Promise<RestoreAtOutcome> {
+    return runRestoreAt(this.jobContext(), await this.config(), options);
+  }
+
   async check(options: { readData: boolean } & FromOptions): Promise<CheckOutcome> {
     return runCheck(this.jobContext(), await this.config(), options);
   }
@@ -223,9 +265,34 @@ export class Engine {
     return runDrillJob(this.jobContext(), await this.config(), options);
   }
 
+  /** `compliance verify-log`: checks the operations log's hash chain in one repository copy against the catalog's copy. */
+  async verifyLog(options: FromOptions = {}): Promise<VerifyLogOutcome> {
+    return runVerifyLog(this.jobContext(), await this.config(), options);
+  }
+
+  /** `compliance [report]`: per data class coverage, gaps, copies, holds, Object Lock and early deletions. */
+  async complianceReport(): Promise<ComplianceReport> {
+    return runComplianceReport(this.jobContext(), await this.config());
+  }
+
   /** Mirrors the repository to the configured bucket, uploading only what it lacks (the 'cloud' job). */
   async cloudSync(options: CloudSyncOptions = {}): Promise<CloudSyncOutcome> {
     return runCloudSyncJob(this.jobContext(), await this.config(), this.deps.secrets, options);
+  }
+
+  /** `prune`: removes data no snapshot uses, under the exclusive lock (crash-safe; the mirrors follow at their next sync). */
+  async prune(options: PruneJobOptions = {}): Promise<PruneOutcome> {
+    return runPruneJob(this.jobContext(), await this.config(), options);
+  }
+
+  /** Real-time WAL shipping of the configured database until options.signal aborts (then a final sync). */
+  async replicate(options: ReplicateOptions): Promise<ReplicationSummary> {
+    return runReplicationJob(this.jobContext(), await this.config(), options);
+  }
+
+  /** Replication's generation, position, lag and state, from the catalog (no password needed). */
+  async replicationStatus(): Promise<ReplicationStatus> {
+    return buildReplicationStatus(this.catalog, await this.config(), this.clock.now());
   }
 
   /**
@@ -268,6 +335,78 @@ export class Engine {
   /** Resumes paused jobs (all when none named); returns the ones that were paused. */
   resumeJobs(jobs: readonly ScheduledJobName[]): ScheduledJobName[] {
     return resumeJobs(this.catalog, this.clock, jobs);
+  }
+
+  /** `offsite list`: every enrolled drive, where it is, what it holds and what is due (catalog only, no drive needed). */
+  async offsiteList(): Promise<OffsiteReport> {
+    return buildOffsiteReport(this.catalog, (await this.config()).offsite, this.clock.now());
+  }
+
+  /** `offsite checkout`: the drive left for the offsite facility (refused when already out or never copied, unless forced). */
+  offsiteCheckout(label: string, options: { note?: string; force?: boolean } = {}): MovementResult {
+    return checkoutDrive(this.catalog, label, this.clock.now(), options);
+  }
+
+  /** `offsite checkin`: the drive came back from the facility. */
+  offsiteCheckin(label: string, options: { note?: string } = {}): MovementResult {
+    return checkinDrive(this.catalog, label, this.clock.now(), options);
+  }
+
+  /** `offsite eject`: flush and unmount the connected drive (refused while an offsite copy runs). */
+  async offsiteEject(label: string): Promise<EjectOutcome> {
+    const mounted = await requireMountedDrive(new OffsiteStore(this.catalog), label);
+    return ejectDrive({ catalog: this.catalog, logger: this.logger }, mounted, this.clock.now());
+  }
+
+  /** `offsite enroll`: makes the drive mounted at `mountPath` an offsite drive (marker + catalog); copies nothing. */
+  async offsiteEnroll(mountPath: string, label: string): Promise<EnrolledDrive> {
+    const repository = await this.openRepository();
+    return enrollDrive({ catalog: this.catalog, clock: this.clock, repositoryId: repository.id }, mountPath, label);
+  }
+
+  /** `offsite copy` and the 'offsite' job: mirrors the repository onto the mounted enrolled drive (or the one named). */
+  async offsiteCopy(options: OffsiteCopyOptions = {}): Promise<OffsiteCopyOutcome> {
+    const config = await this.config();
+    return runOffsiteCopyJob(this.jobContext(), config, await this.deps.secrets.repositoryPassword(), options);
+  }
+
+  /** Enrolled drives mounted now whose identity (UUID and marker) checks out; look-alikes are left out. */
+  async mountedOffsiteDrives(): Promise<MountedDrive[]> {
+    return (await scanDrives(new OffsiteStore(this.catalog))).mounted;
+  }
+
+  /** The repository on an enrolled, mounted offsite drive, read in place (`--from offsite:<label>`). */
+  async openOffsiteRepository(label?: string): Promise<Repository> {
+    return openOffsiteRepository(this.catalog, await this.deps.secrets.repositoryPassword(), label);
+  }
+
+  /** `forget`: applies the retention policy (holds honoured); a dry run only reports what would go and why the rest stays. */
+  async forget(options: Omit<ForgetOptions, 'runId'> = {}): Promise<ForgetReport> {
+    const config = await this.config();
+    const repository = await this.openRepository(config);
+    const report = await forgetByPolicy(this.jobContext(), repository, config, options);
+    if (!report.dryRun) await syncOplog(this.jobContext(), repository);
+    return report;
+  }
+
+  /** The 'retention' job: forget by policy, then prune; recorded as one run. */
+  async retention(options: RetentionJobOptions = {}): Promise<RetentionJobOutcome> {
+    return runRetentionJob(this.jobContext(), await this.config(), options);
+  }
+
+  /** Legal holds: the active ones, or every hold ever placed (released ones with when and why). */
+  holds(options: { all?: boolean } = {}): Hold[] {
+    return options.all ? allHolds(this.catalog) : activeHolds(this.catalog);
+  }
+
+  /** `hold add`: places a legal hold on a snapshot, a time range or a data class. */
+  async addHold(request: HoldRequest): Promise<Hold> {
+    return placeHold(this.jobContext(), await this.config(), request);
+  }
+
+  /** `hold release`: ends a hold; the release (when, why, by whom) is recorded, the hold never deleted. */
+  async releaseHold(id: number, reason: string): Promise<Hold> {
+    return liftHold(this.jobContext(), id, reason);
   }
 
   /** Takes this home folder's scheduler lock and runs the schedule until stop() (the daemon and the tray app). */

@@ -3,11 +3,12 @@
  * progress from jobProgress, snapshots and drills fetched alongside. Renders
  * whole sections on each change: the data is small and this keeps it simple.
  */
-import type { DashboardState, DrillView, JobProgressView, SnapshotView } from '../../preload/ipc-contract.ts';
+import type { ComplianceSummaryView, DashboardState, DrillView, JobProgressView, SnapshotView } from '../../preload/ipc-contract.ts';
 import { api, call, messageOf } from '../lib/api.ts';
 import { h, replaceChildren } from '../lib/dom.ts';
 import { actionBar } from './action-bar.ts';
 import { alertsList } from './alerts-list.ts';
+import { complianceCard } from './compliance-card.ts';
 import { drillList } from './drill-list.ts';
 import { healthBanner } from './health-banner.ts';
 import { progressPanel } from './progress-panel.ts';
@@ -23,6 +24,8 @@ export function mountDashboard(root: HTMLElement, options: DashboardOptions = {}
   let state: DashboardState | null = null;
   let snapshots: SnapshotView[] = [];
   let drills: DrillView[] = [];
+  let compliance: ComplianceSummaryView | null = null;
+  let complianceError: string | null = null;
   const live = new Map<string, JobProgressView>();
   const top = h('div', { class: 'dash-top' });
   const progress = h('div');
@@ -38,7 +41,7 @@ export function mountDashboard(root: HTMLElement, options: DashboardOptions = {}
   const renderProgress = (): void => replaceChildren(progress, progressPanel([...live.values()]));
   const renderLists = (): void => {
     if (!state) return;
-    replaceChildren(lists, runHistory(state.recentRuns), snapshotList(snapshots), drillList(drills));
+    replaceChildren(lists, runHistory(state.recentRuns), snapshotList(snapshots), drillList(drills), complianceCard(compliance, complianceError));
   };
 
   const applyState = (next: DashboardState): void => {
@@ -59,9 +62,21 @@ export function mountDashboard(root: HTMLElement, options: DashboardOptions = {}
       snapshots = nextSnapshots;
       drills = nextDrills;
       applyState(nextState);
+      // After the rest: it reads the repository, and a failure only affects its own card.
+      if (nextState.configured) void loadCompliance();
     } catch (error) {
       replaceChildren(top, h('p', { class: 'error' }, `Cannot read the backup state: ${messageOf(error)}`));
     }
+  };
+
+  const loadCompliance = async (): Promise<void> => {
+    try {
+      compliance = await call(api().getCompliance());
+      complianceError = null;
+    } catch (error) {
+      complianceError = messageOf(error);
+    }
+    renderLists();
   };
 
   const offState = api().on('stateChanged', (next) => {

@@ -2,11 +2,13 @@
 import type { DashboardState, TierView } from '../../preload/ipc-contract.ts';
 import { h } from '../lib/dom.ts';
 import { formatDuration, formatRelative, formatTime } from '../lib/format.ts';
+import { replicationCard } from './replication-card.ts';
 
 export function tierCards(state: DashboardState): HTMLElement {
   // Relative times count from the engine's clock (updatedAt), the one its ages are measured on.
   const now = new Date(state.updatedAt);
-  return h('section', { class: 'tiers', 'aria-label': 'Tiers' }, ...state.tiers.map((tier) => tierCard(tier, now)));
+  // Replication protects tier 1 between its snapshots: its card stands with the tiers.
+  return h('section', { class: 'tiers', 'aria-label': 'Tiers' }, ...state.tiers.map((tier) => tierCard(tier, now)), replicationCard(state));
 }
 
 function tierCard(tier: TierView, now: Date): HTMLElement {

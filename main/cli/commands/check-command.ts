@@ -7,7 +7,7 @@ export function registerCheck(program: Command, io: CliIo, run: (action: () => P
     .command('check')
     .description('check the repository structure; --read-data also reads and verifies every pack')
     .option('--read-data', 'read and verify all data')
-    .option('--from <copy>', "the copy to check: 'local' (default) or 'cloud' (read in place from the bucket)")
+    .option('--from <copy>', "the copy to check: 'local' (default), 'cloud' (read in place from the bucket) or 'offsite:<label>' (an enrolled drive that is mounted)")
     .option('--request-thaw', 'with --from cloud: ask S3 to restore packs in Glacier / Deep Archive, and say when they will be ready')
     .option('--json', 'machine-readable output')
     .action((opts: { readData?: boolean; json?: boolean; from?: string; requestThaw?: boolean }) =>

@@ -2,23 +2,29 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, parseFrom } from '../../engine/index.ts';
 import { buildEngine, formatBytes, printJson, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { restoreAtCommand } from './restore-at.ts';
 
 export function registerRestore(program: Command, io: CliIo, run: (action: () => Promise<number>) => Promise<void>): void {
   program
     .command('restore')
-    .description('restore a snapshot: a database to a new file, files into a folder')
-    .argument('<snapshot>', "snapshot id, unique id prefix, or 'latest'")
+    .description('restore a snapshot: a database to a new file, files into a folder; or the database as it was at a time (--at)')
+    .argument('[snapshot]', "snapshot id, unique id prefix, or 'latest' (not with --at)")
     .requiredOption('--to <path>', 'database: the new database file; files: the target folder')
     .option('--kind <kind>', "with 'latest': the newest 'database' or 'files' snapshot")
     .option('--include <pattern...>', 'files only: restore just the paths matching these patterns')
     .option('--force', 'replace what already exists: the database file at --to, or files and symlinks under the --to folder (each replaced atomically)')
-    .option('--from <copy>', "the copy to read: 'local' (default) or 'cloud' (read in place from the bucket)")
+    .option('--from <copy>', "the copy to read: 'local' (default), 'cloud' (read in place from the bucket) or 'offsite:<label>' (an enrolled drive that is mounted)")
     .option('--request-thaw', 'with --from cloud: ask S3 to restore packs in Glacier / Deep Archive, and say when they will be ready')
+    .option('--at <time>', 'the database as it was at this time, from real-time replication: RFC 3339, or "YYYY-MM-DD HH:MM[:SS]" on the schedule time zone')
+    .option('--dry-run', 'with --at: show the plan (base snapshot, segments, the commit time reached) and restore nothing')
     .option('--json', 'machine-readable output')
-    .action((ref: string, opts: { to: string; include?: string[]; force?: boolean; json?: boolean; kind?: string; from?: string; requestThaw?: boolean }) =>
+    .action((ref: string | undefined, opts: { to: string; include?: string[]; force?: boolean; json?: boolean; kind?: string; from?: string; requestThaw?: boolean; at?: string; dryRun?: boolean }) =>
       run(async () => {
         const engine = buildEngine(io, program.opts<GlobalOptions>());
         try {
+          if (opts.at !== undefined) return await restoreAtCommand(engine, io, ref, { ...opts, at: opts.at });
+          if (ref === undefined) throw new ConfigError("give the snapshot to restore (an id, a prefix or 'latest'), or --at TIME");
+          if (opts.dryRun) throw new ConfigError('--dry-run applies to --at restores');
           if (opts.kind !== undefined && opts.kind !== 'database' && opts.kind !== 'files') {
             throw new ConfigError(`--kind must be 'database' or 'files', not '${opts.kind}'`);
           }

@@ -149,10 +149,94 @@ export const CATALOG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX offsite_movements_drive ON offsite_movements (drive_id, time);
   `,
-  // 4: legal holds (issue 8). RESERVED: the retention work replaces this line's SQL.
-  `SELECT 1;`,
-  // 5: the operations log's local chain (issue 8). RESERVED: the compliance work replaces this line's SQL.
-  `SELECT 1;`,
-  // 6: real-time replication state (issue 9). RESERVED: the replication work replaces this line's SQL.
-  `SELECT 1;`,
+  // 4: legal holds (issue 8) and the snapshots retention forgot. A hold is never deleted: releasing it is recorded.
+  `
+  CREATE TABLE legal_holds (
+    id             INTEGER PRIMARY KEY,
+    created_at     TEXT NOT NULL,
+    reason         TEXT NOT NULL CHECK (length(reason) > 0),
+    scope          TEXT NOT NULL CHECK (scope IN ('snapshot', 'range', 'class')),
+    snapshot_id    TEXT,
+    range_from     TEXT,
+    range_to       TEXT,
+    class_name     TEXT,
+    created_by     TEXT NOT NULL,
+    released_at    TEXT,
+    release_reason TEXT,
+    released_by    TEXT,
+    CHECK ((scope = 'snapshot') = (snapshot_id IS NOT NULL)),
+    CHECK ((scope = 'range') = (range_from IS NOT NULL AND range_to IS NOT NULL)),
+    CHECK ((scope = 'class') = (class_name IS NOT NULL)),
+    CHECK ((released_at IS NULL) = (release_reason IS NULL))
+  );
+  CREATE INDEX legal_holds_active ON legal_holds (released_at);
+
+  CREATE TABLE forgotten_snapshots (
+    repository_id TEXT NOT NULL,
+    snapshot_id   TEXT NOT NULL,
+    time          TEXT NOT NULL,
+    class_name    TEXT,
+    hostname      TEXT NOT NULL,
+    paths         TEXT NOT NULL,
+    tags          TEXT NOT NULL,
+    forgotten_at  TEXT NOT NULL,
+    run_id        INTEGER REFERENCES runs (id),
+    sha256        TEXT,
+    PRIMARY KEY (repository_id, snapshot_id)
+  );
+  CREATE INDEX forgotten_snapshots_time ON forgotten_snapshots (forgotten_at);
+  `,
+  // 5: the operations log's local chain (issue 8): every entry, hash-chained, and the
+  // repository batch files it was flushed to (per repository, so a new repository gets it all).
+  `
+  CREATE TABLE oplog (
+    seq       INTEGER PRIMARY KEY,
+    time      TEXT NOT NULL,
+    host      TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    type      TEXT NOT NULL,
+    summary   TEXT NOT NULL,
+    data      TEXT,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+  );
+
+  CREATE TABLE oplog_batches (
+    repository_id TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    first_seq     INTEGER NOT NULL,
+    last_seq      INTEGER NOT NULL,
+    written_at    TEXT NOT NULL,
+    PRIMARY KEY (repository_id, name)
+  );
+  CREATE INDEX oplog_batches_last ON oplog_batches (repository_id, last_seq);
+  `,
+  // 6: real-time replication state (issue 9): one row per database (where shipping stands, for
+  // status and resume; the repository's wal/ folder stays the truth) and a lag sample per segment.
+  `
+  CREATE TABLE replication_state (
+    db_path           TEXT PRIMARY KEY,
+    repository_id     TEXT NOT NULL,
+    generation        TEXT NOT NULL,
+    generation_at     TEXT NOT NULL,
+    frame_seq         INTEGER NOT NULL,
+    wal_position      TEXT NOT NULL,
+    last_commit_at    TEXT,
+    last_shipped_at   TEXT,
+    state             TEXT NOT NULL,
+    state_message     TEXT,
+    pid               INTEGER,
+    updated_at        TEXT NOT NULL
+  );
+  CREATE TABLE replication_lag (
+    id          INTEGER PRIMARY KEY,
+    db_path     TEXT NOT NULL,
+    time        TEXT NOT NULL,
+    lag_ms      REAL NOT NULL,
+    commits     INTEGER NOT NULL,
+    frames      INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL
+  );
+  CREATE INDEX replication_lag_time ON replication_lag (db_path, time);
+  `,
 ];

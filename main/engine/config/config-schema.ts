@@ -10,8 +10,11 @@ import { alertsSchema } from './alerts-schema.ts';
 import { cloudSchema } from './cloud-schema.ts';
 import { desktopSchema } from './desktop-schema.ts';
 import { healthSchema } from './health-schema.ts';
+import { offsiteSchema } from './offsite-schema.ts';
 import { scheduleSchema } from './schedule-schema.ts';
 import { verificationSchema } from './verification-schema.ts';
+import { retentionSchema } from './retention-schema.ts';
+import { replicationSchema } from './replication-schema.ts';
 
 export const DEFAULT_REQUIRED_TABLES = ['trades', 'positions', 'accounts', 'audit_trail'] as const;
 export const DEFAULT_EXCLUDES = ['*.tmp', '*.log', 'cache/'] as const;
@@ -62,6 +65,9 @@ export const configSchema = z
     alerts: alertsSchema.prefault({}),
     desktop: desktopSchema.prefault({}),
     cloud: cloudSchema.prefault({}),
+    retention: retentionSchema.prefault({}),
+    offsite: offsiteSchema.prefault({}),
+    replication: replicationSchema.prefault({}),
   })
   .strict();
 

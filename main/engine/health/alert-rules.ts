@@ -207,6 +207,87 @@ function drillRules(dest: DestinationInput): AlertCondition[] {
   return [];
 }
 
+const REMINDER_RULES = {
+  'copy-due': 'offsite-copy-due',
+  'take-offsite': 'offsite-take-offsite',
+  'bring-back': 'offsite-bring-back',
+} as const;
+
+/**
+ * The rotation's reminders (computed by offsite/rotation.ts from the register)
+ * as warnings. The key names the drive, so a new drive to act on is a new alert.
+ */
+function offsiteRotation(input: HealthInput): AlertCondition[] {
+  return (input.offsiteReminders ?? []).map((r) => ({
+    key: `${REMINDER_RULES[r.kind]}${r.kind === 'copy-due' ? '' : `:${r.label ?? ''}`}`,
+    rule: REMINDER_RULES[r.kind],
+    severity: 'warning',
+    title: r.title,
+    message: r.message,
+    data: { destination: 'offsite', drive: r.label, since: r.since },
+  }));
+}
+
+/**
+ * Real-time replication is tier 1's last line (seconds of trades, not 15
+ * minutes): lag above the limit, or a replicator that is enabled but not
+ * shipping, is critical.
+ */
+function replicationLag(input: HealthInput): AlertCondition[] {
+  const r = input.replication;
+  if (!r) return [];
+  const limitMs = r.lagAlertSeconds * 1000;
+  const notRunning = r.state === 'stalled' || r.state === 'failed' || r.state === 'stopped' || r.state === 'not-started';
+  if (!notRunning && r.lagMaxMs <= limitMs) return [];
+  return [{
+    key: 'replication-lag',
+    rule: 'replication-lag',
+    severity: 'critical',
+    title: notRunning ? 'Real-time replication is not running' : `Replication lag ${formatDuration(r.lagMaxMs)} is above ${formatDuration(limitMs)}`,
+    message: notRunning
+      ? `Replication is enabled but ${r.message}; trades since ${r.lastShippedAt ?? 'the last snapshot'} are only in the live database. Check \`quantai-backup replication status\` and restart the daemon or the app.`
+      : `Commits took up to ${formatDuration(r.lagMaxMs)} to reach the repository (limit ${formatDuration(limitMs)}). Check the repository's disk and the machine's load.`,
+    data: { state: r.state, lagMaxMs: r.lagMaxMs, lastShippedAt: r.lastShippedAt },
+  }];
+}
+
+/** Unflushed log entries older than this mean the repository copy of the evidence is falling behind. */
+const OPLOG_BACKLOG_MS = DAY_MS;
+
+/**
+ * The operations log (issue 8): a broken hash chain in the local repository's
+ * copy is critical (the evidence was altered or lost); entries that have not
+ * reached the repository for over a day are a warning (they exist only in
+ * the catalog, on this machine).
+ */
+function oplogRules(input: HealthInput, now: number): AlertCondition[] {
+  const log = input.oplog;
+  if (!log) return [];
+  const out: AlertCondition[] = [];
+  if (log.lastCheck && !log.lastCheck.ok) {
+    out.push({
+      key: 'oplog-broken',
+      rule: 'oplog-broken',
+      severity: 'critical',
+      title: log.lastCheck.firstBadSeq === null ? 'The operations log is broken' : `The operations log is broken at entry ${log.lastCheck.firstBadSeq}`,
+      message: `The check at ${log.lastCheck.time} found the repository's operations log altered or incomplete (${log.lastCheck.message}). Run \`quantai-backup compliance verify-log\` for every finding, compare with another copy (\`--from cloud\` or \`--from offsite:LABEL\`), and keep the copies as they are for the investigation.`,
+      data: { destination: 'local', time: log.lastCheck.time, firstBadSeq: log.lastCheck.firstBadSeq },
+    });
+  }
+  if (log.oldestPendingAt !== null && now - timeMs(log.oldestPendingAt) > OPLOG_BACKLOG_MS) {
+    const age = formatDuration(now - timeMs(log.oldestPendingAt));
+    out.push({
+      key: 'oplog-backlog',
+      rule: 'oplog-backlog',
+      severity: 'warning',
+      title: `${log.pending} operations log entr${log.pending === 1 ? 'y has' : 'ies have'} not reached the repository for ${age}`,
+      message: `The oldest unflushed entry was logged ${log.oldestPendingAt}; until they are flushed they exist only in this machine's catalog. Make sure the repository is reachable (mounted, password available), then run any job, e.g. \`quantai-backup snapshot\`, which flushes the log.`,
+      data: { pending: log.pending, oldestPendingAt: log.oldestPendingAt, ageSeconds: Math.floor((now - timeMs(log.oldestPendingAt)) / 1000) },
+    });
+  }
+  return out;
+}
+
 const SEVERITY_ORDER = { critical: 0, warning: 1 } as const;
 
 /** Every condition true at `now`, critical first, then by key (stable output for the dispatcher and tests). */
@@ -216,6 +297,9 @@ export function evaluateAlertRules(input: HealthInput, config: HealthConfig, now
     ...noRecentBackup(input, config, nowMs),
     ...tooFewBackups(input, config, nowMs),
     ...backupSizeChange(input, config),
+    ...offsiteRotation(input),
+    ...replicationLag(input),
+    ...oplogRules(input, nowMs),
     ...input.destinations.flatMap((dest) => [
       ...destinationMissing(dest),
       ...verificationFailed(dest),

@@ -15,7 +15,16 @@ export type AlertRuleName =
   | 'destination-missing'
   | 'destination-low-space'
   | 'drill-failed'
-  | 'drill-slow';
+  | 'drill-slow'
+  // The offsite rotation's reminders (issue 7): a copy is due, a drive should leave, one should come back.
+  | 'offsite-copy-due'
+  | 'offsite-take-offsite'
+  | 'offsite-bring-back'
+  // Real-time replication (issue 9): lag above the limit, or the replicator not running while enabled.
+  | 'replication-lag'
+  // The operations log (issue 8): a broken hash chain, or entries that have not reached the repository for a day.
+  | 'oplog-broken'
+  | 'oplog-backlog';
 
 export interface AlertCondition {
   /** Stable identity, e.g. 'no-recent-backup:tier-1'. */

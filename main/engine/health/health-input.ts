@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import type { Config } from '../config/config-schema.ts';
 import type { JobContext } from '../engine.ts';
 import { timeMs } from './health-format.ts';
+import { mainBucketLastSuccess, replicaDestination } from '../cloud/replica-health.ts';
+import { readDriveFacts } from '../offsite/offsite-movements.ts';
+import { copyTime, rotationReminders, type DriveFacts } from '../offsite/rotation.ts';
+import { buildReplicationStatus } from '../replication/replication-status.ts';
+import { oplogHealth } from '../compliance/oplog-health.ts';
 import type {
+  ReplicationHealthInput, OplogHealthInput,
   DestinationInput, DrillFact, HealthInput, RunFact, SizeHistory, SnapshotSize, SourceFact, Tier, TierInput,
   VerificationFact, VerificationLevel,
 } from './health-types.ts';
@@ -238,31 +244,78 @@ async function localDestination(ctx: JobContext, config: Config, installed: stri
  */
 function cloudDestination(ctx: JobContext, config: Config, installed: string | null): DestinationInput {
   const db = ctx.catalog.database;
-  const ok = ctx.catalog.lastRun('cloud', 'success');
   return {
     name: 'cloud',
     kind: 'cloud',
     addedAt: installed,
-    lastSuccess: ok ? ok.endedAt ?? ok.startedAt : null,
+    lastSuccess: mainBucketLastSuccess(db),
     verifications: verificationFacts(db, 'cloud'),
     lastDrill: lastDrill(db, 'cloud'),
     space: null,
   };
 }
 
+/**
+ * The offsite drives as one destination, fresh as the newest completed copy on
+ * any drive still in the rotation (retired drives no longer count). Present only
+ * once a drive is enrolled. Its verifications and drills are stored under 'offsite'.
+ */
+function offsiteDestination(ctx: JobContext, drives: readonly DriveFacts[]): DestinationInput[] {
+  const active = drives.filter((d) => d.retiredAt === null);
+  if (active.length === 0) return [];
+  const db = ctx.catalog.database;
+  let newest: string | null = null;
+  for (const d of active) if (d.lastOkCopy && (newest === null || timeMs(copyTime(d.lastOkCopy)) > timeMs(newest))) newest = copyTime(d.lastOkCopy);
+  const enrolled = active.map((d) => d.enrolledAt).sort((a, b) => timeMs(a) - timeMs(b))[0] ?? null;
+  return [{
+    name: 'offsite',
+    kind: 'offsite',
+    addedAt: enrolled,
+    lastSuccess: newest,
+    verifications: verificationFacts(db, 'offsite'),
+    lastDrill: lastDrill(db, 'offsite'),
+    // The drive is usually at the facility: its space is checked when a copy starts.
+    space: null,
+  }];
+}
+
 export async function gatherHealthInput(ctx: JobContext, config: Config): Promise<HealthInput> {
   const db = ctx.catalog.database;
   const installed = await installedAt(ctx);
+  const drives = readDriveFacts(ctx.catalog);
   return {
     installedAt: installed,
     tiers: tierInputs(ctx, config),
     recentDatabaseSnapshots: recentDatabaseSnapshots(db, config, ctx.clock.now()),
     databaseConfigured: config.database !== undefined,
     sizeHistory: sizeHistory(db, config),
-    // The offsite destination joins this list when its job exists.
     destinations: [
       await localDestination(ctx, config, installed),
       ...(config.cloud.enabled && config.cloud.bucket ? [cloudDestination(ctx, config, installed)] : []),
+      ...replicaDestination(db, config, installed),
+      ...offsiteDestination(ctx, drives),
     ],
+    offsiteReminders: rotationReminders(drives, ctx.clock.now(), config.offsite),
+    ...replicationInput(ctx, config),
+    ...oplogInput(ctx),
+  };
+}
+
+/** The operations log's newest chain check and unflushed backlog (issue 8), once anything was logged. */
+function oplogInput(ctx: JobContext): { oplog?: OplogHealthInput } {
+  const oplog = oplogHealth(ctx.catalog);
+  return oplog ? { oplog } : {};
+}
+
+/** The replication row, when replication is enabled for a configured database. */
+function replicationInput(ctx: JobContext, config: Config): { replication?: ReplicationHealthInput } {
+  if (!config.replication.enabled || !config.database) return {};
+  const s = buildReplicationStatus(ctx.catalog, config, ctx.clock.now());
+  if (s.state === 'off') return {};
+  return {
+    replication: {
+      state: s.state, message: s.message, lagMaxMs: s.lag.maxMs, lagAlertSeconds: s.lagAlertSeconds, lastShippedAt: s.lastShippedAt,
+      generation: s.generation, lagP95Ms: s.lag.p95Ms, lagSamples: s.lag.samples, lastCommitAt: s.lastCommitAt,
+    },
   };
 }

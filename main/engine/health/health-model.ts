@@ -10,7 +10,9 @@ import type { HealthConfig } from '../config/health-schema.ts';
 import { evaluateAlertRules, tierLabel, tierLastSuccess, tierObjective } from './alert-rules.ts';
 import type { AlertCondition } from './alert-types.ts';
 import { timeMs } from './health-format.ts';
-import type { DestinationHealth, DestinationInput, HealthInput, HealthReport, HealthState, TierHealth, TierInput } from './health-types.ts';
+import type {
+  DestinationHealth, DestinationInput, HealthInput, HealthReport, HealthState, ReplicationHealth, ReplicationHealthInput, TierHealth, TierInput,
+} from './health-types.ts';
 import { verificationStatus } from './verification-status.ts';
 
 export type { HealthInput, HealthReport } from './health-types.ts';
@@ -65,6 +67,26 @@ function destinationHealth(dest: DestinationInput, conditions: AlertCondition[],
   };
 }
 
+function replicationHealth(r: ReplicationHealthInput | undefined, conditions: AlertCondition[], now: Date): ReplicationHealth | null {
+  if (!r) return null;
+  const mine = conditions.filter((c) => c.rule === 'replication-lag');
+  const lastCommitAt = r.lastCommitAt ?? null;
+  return {
+    // Shipping within the limit is healthy; before the first segment, unknown (the alert rule says why if it matters).
+    state: rowState(mine, r.state === 'replicating' || r.lastShippedAt !== null),
+    replicator: r.state,
+    message: r.message,
+    generation: r.generation ?? null,
+    lagP95Ms: r.lagP95Ms ?? 0,
+    lagMaxMs: r.lagMaxMs,
+    lagSamples: r.lagSamples ?? 0,
+    lagAlertSeconds: r.lagAlertSeconds,
+    lastCommitAt,
+    lastCommitAgeSeconds: ageSeconds(lastCommitAt, now),
+    lastShippedAt: r.lastShippedAt,
+  };
+}
+
 export function buildHealth(input: HealthInput, config: HealthConfig, now: Date): HealthReport {
   const conditions = evaluateAlertRules(input, config, now);
   const tiers = input.tiers.map((t) => tierHealth(t, conditions, config, now));
@@ -76,6 +98,7 @@ export function buildHealth(input: HealthInput, config: HealthConfig, now: Date)
     evaluatedAt: now.toISOString(),
     tiers,
     destinations,
+    replication: replicationHealth(input.replication, conditions, now),
     conditions,
   };
 }

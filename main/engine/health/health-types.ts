@@ -4,6 +4,7 @@
  * dispatcher read). Facts carry times as RFC 3339 strings, as stored.
  */
 import type { AlertCondition } from './alert-types.ts';
+import type { OffsiteReminder } from '../offsite/rotation.ts';
 
 export type Tier = 1 | 2 | 3;
 export type HealthState = 'healthy' | 'warning' | 'critical' | 'unknown';
@@ -98,6 +99,38 @@ export interface HealthInput {
   databaseConfigured: boolean;
   sizeHistory: SizeHistory[];
   destinations: DestinationInput[];
+  /** The offsite rotation's reminders now (offsite/rotation.ts); absent or empty without enrolled drives. */
+  offsiteReminders?: OffsiteReminder[];
+  /** Real-time replication (issue 9); absent when it is off. */
+  replication?: ReplicationHealthInput;
+  /** The operations log (issue 8): the newest chain check and the unflushed backlog; absent while the log is empty. */
+  oplog?: OplogHealthInput;
+}
+
+/** The operations log as the alert rules see it (compliance/oplog-health.ts). */
+export interface OplogHealthInput {
+  /** The newest chain check of the local repository's log (the scheduled verify job, or `compliance verify-log`). */
+  lastCheck: { time: string; ok: boolean; message: string; firstBadSeq: number | null } | null;
+  /** Catalog entries not yet in the repository, and when the oldest of them was logged. */
+  pending: number;
+  oldestPendingAt: string | null;
+}
+
+/** Real-time replication as the alert rules see it (replication/replication-status.ts). */
+export interface ReplicationHealthInput {
+  state: 'not-started' | 'replicating' | 'stalled' | 'stopped' | 'failed';
+  message: string;
+  /** Largest lag (commit seen -> durable) in the recent window, ms; 0 without samples. */
+  lagMaxMs: number;
+  lagAlertSeconds: number;
+  lastShippedAt: string | null;
+  /** The generation being shipped (null before the first). Optional: the alert rule does not need it. */
+  generation?: string | null;
+  /** 95th percentile of the lag in the recent window, ms, and how many segments it covers. */
+  lagP95Ms?: number;
+  lagSamples?: number;
+  /** Commit time of the newest commit that is durable in the repository. */
+  lastCommitAt?: string | null;
 }
 
 export interface TierHealth {
@@ -121,10 +154,29 @@ export interface DestinationHealth {
   state: HealthState;
 }
 
+/** The replication row of the report; null in the report when replication is off. */
+export interface ReplicationHealth {
+  /** Worst of the replication conditions; healthy while shipping within the lag limit. */
+  state: HealthState;
+  replicator: ReplicationHealthInput['state'];
+  message: string;
+  generation: string | null;
+  lagP95Ms: number;
+  lagMaxMs: number;
+  lagSamples: number;
+  lagAlertSeconds: number;
+  /** Newest commit durable in the repository, and how long ago (the data a crash now would lose). */
+  lastCommitAt: string | null;
+  lastCommitAgeSeconds: number | null;
+  lastShippedAt: string | null;
+}
+
 export interface HealthReport {
   overall: HealthState;
   evaluatedAt: string;
   tiers: TierHealth[];
   destinations: DestinationHealth[];
+  /** Real-time replication (issue 9); null when it is off, which never makes health worse. */
+  replication: ReplicationHealth | null;
   conditions: AlertCondition[];
 }

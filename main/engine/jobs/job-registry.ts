@@ -6,6 +6,8 @@
 import type { ScheduledJobName } from '../config/schedule-schema.ts';
 import type { Engine } from '../engine.ts';
 import { recordSkippedRun } from './skipped-run.ts';
+import { OffsiteStore } from '../offsite/offsite-store.ts';
+import { drivePickedForScheduledCopy } from './offsite-job.ts';
 
 /** critical: database snapshots, never delayed by other jobs or blackouts; standard: one at a time. */
 export type Lane = 'critical' | 'standard';
@@ -34,13 +36,6 @@ export interface JobDefinition {
   /** Set while the job is not built: running it records a 'skipped' run with this reason. */
   unavailable?: string;
   run(engine: Engine, options: JobRunOptions): Promise<JobRunSummary>;
-}
-
-function notBuilt(name: ScheduledJobName, reason: string): Pick<JobDefinition, 'unavailable' | 'run'> {
-  return {
-    unavailable: reason,
-    run: async (engine) => recordSkippedRun(engine, name, reason),
-  };
 }
 
 export const JOB_REGISTRY: Readonly<Record<ScheduledJobName, JobDefinition>> = {
@@ -81,7 +76,13 @@ export const JOB_REGISTRY: Readonly<Record<ScheduledJobName, JobDefinition>> = {
   offsite: {
     name: 'offsite', description: 'copy the repository to the enrolled offsite drive',
     lane: 'standard', heavy: true, needsNetwork: false,
-    ...notBuilt('offsite', 'the offsite tier is not built yet (issue 7): nothing was copied'),
+    run: async (engine, { signal }) => {
+      // A drive in the vault is the normal state, not a failure: the run says so and copies nothing.
+      const drive = drivePickedForScheduledCopy(new OffsiteStore(engine.catalog), await engine.mountedOffsiteDrives());
+      if (!drive) return recordSkippedRun(engine, 'offsite', 'no enrolled offsite drive is mounted: nothing was copied');
+      const r = await engine.offsiteCopy({ label: drive.drive.label, ...(signal ? { signal } : {}) });
+      return { runId: r.runId, result: 'success', bytesAdded: r.uploadedBytes };
+    },
   },
   verify: {
     name: 'verify', description: 'verify the repository: structure, the newest database snapshot and a rotating sample of packs',
@@ -95,7 +96,11 @@ export const JOB_REGISTRY: Readonly<Record<ScheduledJobName, JobDefinition>> = {
   retention: {
     name: 'retention', description: 'apply the retention policy and compliance holds',
     lane: 'standard', heavy: true, needsNetwork: false,
-    ...notBuilt('retention', 'retention is not built yet (issue 8): nothing was pruned'),
+    run: async (engine, { signal }) => {
+      // Over the safety brake the run fails with one line saying to check `forget --dry-run` and use `forget --force`.
+      const r = await engine.retention(signal ? { signal } : {});
+      return { runId: r.runId, result: r.result };
+    },
   },
   drill: {
     name: 'drill', description: 'restore drill: restore the latest snapshots on every destination and check them',

@@ -12,10 +12,13 @@ import { BackupError, describeError, isBackupError } from '../errors.ts';
 import { localDestination } from '../verify/destinations.ts';
 import { verifyRepository, type VerificationReport, type VerifyLevel } from '../verify/repository-verification.ts';
 import { recordRun } from './run-recorder.ts';
+import { checkLocalLog, type LogCheckSummary } from '../compliance/local-log-check.ts';
 
 export interface VerifyOutcome extends VerificationReport {
   runId: number;
   verificationId: number;
+  /** The operations log's chain check in the same repository (issue 8); absent when it could not be read. */
+  log?: LogCheckSummary;
 }
 
 export interface VerifyJobOptions {
@@ -50,6 +53,7 @@ export async function runVerifyJob(ctx: JobContext, config: Config, opts: Verify
     const run = await recordRun(ctx, 'verify', async (id) => {
       runId = id;
       let report: VerificationReport;
+      let log: LogCheckSummary | undefined;
       try {
         const repository = await destination.open();
         const lock = await repository.lock();
@@ -68,6 +72,8 @@ export async function runVerifyJob(ctx: JobContext, config: Config, opts: Verify
               ...(p.totalBytes > 0 ? { percent: Math.min(100, Math.round((100 * p.bytes) / p.totalBytes)) } : {}),
             }),
           });
+          // The log is evidence in the same repository: its chain is checked with the data, under the same lock.
+          log = await checkLocalLog(ctx, repository, destination.name);
         } finally {
           await lock.release();
         }
@@ -78,7 +84,7 @@ export async function runVerifyJob(ctx: JobContext, config: Config, opts: Verify
         time: report.time, level: opts.level, destination: destination.name, ok: report.ok,
         snapshotId: report.database?.snapshotId ?? null, report,
       });
-      const outcome = { ...report, verificationId };
+      const outcome = { ...report, verificationId, ...(log ? { log } : {}) };
       if (!report.ok) {
         ctx.catalog.addEvent({
           time: ctx.clock.now().toISOString(), level: 'error', type: 'verification-failed', message: describeProblems(report),
@@ -88,8 +94,9 @@ export async function runVerifyJob(ctx: JobContext, config: Config, opts: Verify
       }
       return {
         outcome,
-        result: 'success' as const,
-        details: { level: opts.level, packsRead: report.packs.read, packsTotal: report.packs.total, bytesRead: report.packs.bytesRead },
+        // The data is sound; a broken log is a warning on the run, and the critical 'oplog-broken' alert.
+        result: log && !log.ok ? 'warning' as const : 'success' as const,
+        details: { level: opts.level, packsRead: report.packs.read, packsTotal: report.packs.total, bytesRead: report.packs.bytesRead, ...(log ? { log } : {}) },
       };
     });
     return { ...run.outcome, runId: run.runId };

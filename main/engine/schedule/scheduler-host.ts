@@ -8,6 +8,8 @@ import { JobStateStore } from '../catalog/job-state-store.ts';
 import type { Engine } from '../engine.ts';
 import { describeError } from '../errors.ts';
 import { JOB_REGISTRY } from '../jobs/job-registry.ts';
+import { watchOffsiteDrives, type DriveWatchOptions } from '../offsite/drive-arrival.ts';
+import { hostReplication } from '../replication/replication-host.ts';
 import { childProcessExecutor } from './child-executor.ts';
 import type { JobExecutor } from './job-queue.ts';
 import { interfaceNetworkProbe } from './network-probe.ts';
@@ -30,6 +32,10 @@ export interface SchedulerHostOptions {
   stopGraceMs?: number;
   /** Evaluates alert rules every minute and after each job; the engine's alert evaluation unless replaced. */
   evaluateAlerts?: () => Promise<unknown>;
+  /** Watches for enrolled offsite drives being connected (copy when due); false turns it off. */
+  driveWatch?: DriveWatchOptions | false;
+  /** Runs real-time replication as a long-lived child when config.replication.enabled; false turns it off. */
+  replication?: false;
 }
 
 export interface HostedScheduler {
@@ -75,6 +81,15 @@ export async function hostScheduler(engine: Engine, options: SchedulerHostOption
     engine.events.on('job-finished', alerts.poke);
     engine.logger.log('info', `scheduler started (${options.host}, pid ${process.pid}, time zone ${config.schedule.timezone})`);
     scheduler.start();
+    const drives = options.driveWatch === false ? null : watchOffsiteDrives({
+      catalog: engine.catalog, clock: engine.clock, logger: engine.logger, events: engine.events,
+      config: async () => (await engine.config()).offsite,
+      runOffsite: () => scheduler.runNow('offsite'),
+    }, config.offsite.watchIntervalSeconds, options.driveWatch ?? {});
+    const replication = options.replication === false || !config.replication.enabled || !config.database ? null : hostReplication({
+      command: options.command ?? [process.execPath, process.argv[1] ?? 'quantai-backup'],
+      home: engine.paths.root, env: options.env ?? process.env, logger: engine.logger,
+    });
     return {
       scheduler,
       reload: async () => {
@@ -84,6 +99,8 @@ export async function hostScheduler(engine: Engine, options: SchedulerHostOption
       },
       stop: async () => {
         engine.logger.log('info', 'scheduler stopping: no new jobs; waiting for the running one to stop');
+        await drives?.stop();
+        await replication?.stop();
         await scheduler.stop();
         engine.events.off('job-finished', alerts.poke);
         await alerts.close();

@@ -17,6 +17,7 @@ function state(overrides: Partial<DashboardState> = {}): DashboardState {
     overall: 'healthy',
     tiers: [tier(3, '2026-03-09T23:00:00Z'), tier(1, '2026-03-10T14:48:00Z'), tier(2, null)],
     destinations: [],
+    replication: null,
     alerts: [],
     running: [],
     paused: null,

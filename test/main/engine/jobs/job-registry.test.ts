@@ -17,7 +17,7 @@ test('lanes and traits: only the snapshot is critical; heavy jobs are the ones m
   assert.deepEqual(Object.values(JOB_REGISTRY).filter((j) => j.needsNetwork).map((j) => j.name), ['cloud']);
 });
 
-test('full runs under its own name, succeeded or failed; jobs not built are skipped with a reason', async (t) => {
+test('full runs under its own name, succeeded or failed; a job with nothing to do is skipped with a reason', async (t) => {
   const dir = tempDir(t);
   const files = join(dir, 'files');
   mkdirSync(files);
@@ -38,9 +38,10 @@ test('full runs under its own name, succeeded or failed; jobs not built are skip
   assert.equal(engine.catalog.lastRun('full')?.result, 'failed');
   assert.equal(engine.catalog.lastRun('backup'), null, 'a failed full backup is not filed as a file backup');
 
+  // No enrolled offsite drive is mounted (none is enrolled): the offsite job is skipped with the reason.
   const skipped = await engine.runJob('offsite');
   assert.equal(skipped.result, 'skipped');
-  assert.match(skipped.reason!, /offsite tier is not built yet/);
+  assert.match(skipped.reason!, /no enrolled offsite drive is mounted: nothing was copied/);
   const run = engine.catalog.lastRun('offsite');
   assert.equal(run?.result, 'skipped');
   assert.equal(run?.errorMessage, skipped.reason);
