@@ -82,3 +82,4 @@ export type { ReplicateOptions } from './replication/replication-job.ts';
 export type { ReplicationStatus, ReplicationStatusState } from './replication/replication-status.ts';
 export type { ReplicationConfig } from './config/replication-schema.ts';
 export { formatWall } from './schedule/zone-time.ts';
+export type { CloudSyncOutcome } from './jobs/cloud-job.ts';

@@ -118,3 +118,23 @@ export async function slotsWithSalts(walPath: string, header: WalHeader, limit: 
 export async function hasCommittedFramesAfter(walPath: string, from: WalPosition, pageSize: number, bigEndianChecksum: boolean): Promise<boolean> {
   return (await readOldChain(walPath, from, pageSize, bigEndianChecksum)).frames.length > 0;
 }
+
+/**
+ * True when the slot of the last frame we shipped still holds that frame (its
+ * salts and cumulative checksum): the file was not truncated below it since,
+ * and a new WAL has not overwritten it.
+ */
+export async function lastFrameInPlace(walPath: string, position: WalPosition, pageSize: number): Promise<boolean> {
+  if (position.walFrames === 0) return false;
+  const handle = await openWal(walPath);
+  if (!handle) return false;
+  try {
+    const b = Buffer.alloc(FRAME_HEADER_SIZE);
+    const got = (await handle.read(b, 0, FRAME_HEADER_SIZE, frameOffset(pageSize, position.walFrames - 1))).bytesRead;
+    if (got < FRAME_HEADER_SIZE) return false;
+    const fh = parseFrameHeader(b);
+    return fh.salt1 === position.salt1 && fh.salt2 === position.salt2 && fh.checksum1 === position.checksum1 && fh.checksum2 === position.checksum2;
+  } finally {
+    await handle.close();
+  }
+}

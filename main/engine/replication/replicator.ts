@@ -45,8 +45,8 @@ import { maintainSegments } from './segment-maintenance.ts';
 import { rebaseDue } from './segment-retention.ts';
 import { findResumePoint } from './resume-point.ts';
 import { buildSegments, type PendingCommitFrames } from './segment-builder.ts';
-import { frameOffset } from './wal-format.ts';
-import { captureOldFrames, slotsWithSalts, verifyOldFrames } from './old-chain.ts';
+import { frameOffset, frameSize } from './wal-format.ts';
+import { captureOldFrames, lastFrameInPlace, slotsWithSalts, verifyOldFrames } from './old-chain.ts';
 import { readWalFrames, walStart, type WalReadResult } from './wal-reader.ts';
 import { encodeSegment, segmentFileName, type WalPosition, type WalSegment } from './wal-segment-codec.ts';
 
@@ -154,6 +154,8 @@ class Replicator {
   private roundsWithoutRestart = 0;
   /** A restart seen under our pin since the last checkpoint (the cooperative case) counts as a success. */
   private restartedSinceCheckpoint = false;
+  /** Why a resume across a WAL restart was refused (for the new generation's reason). */
+  private resumeRefusal: string | null = null;
   /** WAL bytes up to our position when last read (what the fallback compares with checkpointBytes). */
   private lastWalBytes = 0;
   private pinned = false;
@@ -339,7 +341,9 @@ class Replicator {
     // A base taken with no WAL continues only while there is still none: any WAL since then may have lost cycles.
     const continues = found.position === null ? read.kind === 'no-wal' : read.kind === 'frames' || (read.kind === 'no-wal' && found.position.walFrames === 0);
     if (!continues) {
-      const why = read.kind === 'discontinuous' ? read.reason : 'the WAL file is gone';
+      let why = read.kind === 'discontinuous' ? read.reason : 'the WAL file is gone';
+      if (read.kind === 'discontinuous' && read.header && found.position && (await this.resumeAcrossRestart(found, read))) return;
+      if (read.kind === 'discontinuous' && this.resumeRefusal) why = this.resumeRefusal;
       await this.newGeneration(`the WAL no longer continues generation ${found.generation} at frame ${found.seq} (${why})`);
       return;
     }
@@ -350,6 +354,36 @@ class Replicator {
     this.gap = true;
     this.opts.logger.log('info', `replication resumes generation ${found.generation} after frame ${found.seq}`);
     this.opts.onEvent?.({ type: 'resumed', generation: found.generation, frameSeq: found.seq });
+  }
+
+  /**
+   * The WAL restarted while no replicator ran: the generation continues only
+   * with the same proof as a restart in our checkpoint gap (acrossRestart),
+   * plus what the running replicator knew from the file size: our last
+   * shipped frame is still in its slot (no TRUNCATE since, and the new WAL
+   * has not reached it).
+   */
+  private async resumeAcrossRestart(found: { generation: string; seq: number; position: WalPosition | null }, read: Extract<WalReadResult, { kind: 'discontinuous' }>): Promise<boolean> {
+    const position = found.position!;
+    const header = read.header!;
+    if (!(await lastFrameInPlace(this.walPath, position, header.pageSize))) {
+      this.resumeRefusal = `${read.reason}, and our last shipped frame is no longer in the file`;
+      return false;
+    }
+    this.cursor = { generation: found.generation, seq: found.seq, position };
+    this.summary.generation = found.generation;
+    this.summary.frameSeq = found.seq;
+    this.gap = true;
+    const decision = await this.acrossRestart(position, read, { resuming: true });
+    if (!decision.continue) {
+      this.resumeRefusal = decision.evidence;
+      return false;
+    }
+    this.cursor.position = walStart(header);
+    this.opts.logger.log('info', `replication resumes generation ${found.generation} after frame ${this.cursor.seq}; the WAL restarted while it was stopped: ${decision.evidence}`);
+    this.opts.onEvent?.({ type: 'resumed', generation: found.generation, frameSeq: this.cursor.seq });
+    this.opts.onEvent?.({ type: 'wal-restarted', generation: found.generation, evidence: decision.evidence });
+    return true;
   }
 
   private async newGeneration(reason: string): Promise<void> {
@@ -423,7 +457,9 @@ class Replicator {
   }
 
   /** Decides whether the generation can continue on a restarted WAL (see the file comment). */
-  private async acrossRestart(position: WalPosition, read: Extract<WalReadResult, { kind: 'discontinuous' }>): Promise<{ continue: boolean; evidence: string }> {
+  private async acrossRestart(
+    position: WalPosition, read: Extract<WalReadResult, { kind: 'discontinuous' }>, options: { resuming?: boolean } = {},
+  ): Promise<{ continue: boolean; evidence: string }> {
     const header = read.header!;
     if (header.salt1 === position.salt1 && header.salt2 === position.salt2) {
       return { continue: false, evidence: read.reason };
@@ -443,6 +479,11 @@ class Replicator {
     }
     if (newSlots >= old.chainEnd) {
       return { continue: false, evidence: `the new WAL (${newSlots} frames) overwrote old frames after frame ${position.walFrames} before they could be read (${Math.round(performance.now() - this.lastCheckpointAt)} ms after our last checkpoint)` };
+    }
+    // On resume the file's earlier size is unknown: a chain that runs to the end of the file may have been cut
+    // there (a journal_size_limit trims the file at a restart), so only an end marked by a foreign frame proves it.
+    if (options.resuming && frameOffset(header.pageSize, old.chainEnd) + frameSize(header.pageSize) > old.fileSize) {
+      return { continue: false, evidence: `the old WAL's frames run to the end of the file (frame ${old.chainEnd}), so whether it held more cannot be proven` };
     }
     return { continue: true, evidence: `its old frames end at frame ${old.chainEnd} and were all shipped` };
   }
