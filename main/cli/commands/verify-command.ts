@@ -19,7 +19,12 @@ function printHuman(io: CliIo, r: VerifyOutcome): void {
   if (r.database && !r.database.ok) {
     for (const c of r.database.checks.filter((x) => x.result === 'fail')) io.stdout(`  database check ${c.name}: ${c.detail ?? `expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(c.actual)}`}\n`);
   }
-  if (r.ok) io.stdout('no problems found\n');
+  if (r.log) {
+    io.stdout(r.log.ok
+      ? `operations log: ${r.log.entries} entries, chain intact${r.log.pending > 0 ? ` (${r.log.pending} waiting for the next flush)` : ''}\n`
+      : `warning: operations log: ${r.log.problems} problem(s), first bad ${r.log.firstBad ?? 'entry unknown'}: run \`quantai-backup compliance verify-log\` for details\n`);
+  }
+  if (r.ok) io.stdout('no problems found in the data\n');
   else {
     const affected = r.affectedSnapshots.length > 0 ? `; affected snapshot(s): ${r.affectedSnapshots.map(short).join(', ')}` : '';
     io.stdout(`${r.errors.length} problem(s) found${affected}\n`);
@@ -41,7 +46,8 @@ export function registerVerify(program: Command, io: CliIo, run: (action: () => 
           stopProgress();
           if (opts.json) printJson(io, r);
           else printHuman(io, r);
-          return r.ok ? 0 : 1;
+          // 3: the data is sound but the operations log is not (docs/cli.md).
+          return r.ok ? (r.log && !r.log.ok ? 3 : 0) : 1;
         } finally {
           stopProgress();
           engine.close();
