@@ -1,4 +1,5 @@
 /** A folder's exact state (paths, sizes, content hashes) to prove that a failed command changed nothing. */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,21 @@ export function fingerprint(dir: string): string {
   };
   walk('.');
   return lines.join('\n');
+}
+
+const LOG_LINE = /^[fd] quantai(\/oplog(\/|$)|$)/;
+
+/**
+ * A failed run is still recorded: its entry joins the operations log
+ * (quantai/oplog/), which is evidence, not damage. So "nothing changed" means:
+ * every other file identical, and every earlier log batch still there unchanged.
+ */
+export function assertUnchangedButLog(before: string, after: string): void {
+  const outside = (fp: string): string => fp.split('\n').filter((l) => !LOG_LINE.test(l)).join('\n');
+  assert.equal(outside(after), outside(before), 'the repository outside the operations log changed');
+  const afterLines = new Set(after.split('\n'));
+  const lost = before.split('\n').filter((l) => LOG_LINE.test(l) && !afterLines.has(l));
+  assert.deepEqual(lost, [], 'an earlier operations-log batch changed or disappeared');
 }
 
 export function sha256File(path: string): string {

@@ -138,3 +138,23 @@ export async function lastFrameInPlace(walPath: string, position: WalPosition, p
     await handle.close();
   }
 }
+
+/**
+ * True when slot `slot` carries the new WAL's salts. A new WAL is written
+ * from the top, contiguously, so this says whether it has reached the slot;
+ * one read, so the answer is not delayed (and inflated) by a long count
+ * while the writer keeps appending.
+ */
+export async function newWalReached(walPath: string, header: WalHeader, slot: number): Promise<boolean> {
+  const handle = await openWal(walPath);
+  if (!handle) return false;
+  try {
+    const fh = Buffer.alloc(FRAME_HEADER_SIZE);
+    const got = (await handle.read(fh, 0, FRAME_HEADER_SIZE, frameOffset(header.pageSize, slot))).bytesRead;
+    if (got < FRAME_HEADER_SIZE) return false;
+    const h = parseFrameHeader(fh);
+    return h.salt1 === header.salt1 && h.salt2 === header.salt2;
+  } finally {
+    await handle.close();
+  }
+}

@@ -82,6 +82,15 @@ export async function runReplicationJob(ctx: JobContext, config: Config, options
       case 'tick':
         save({});
         break;
+      case 'maintained':
+        if (event.droppedGenerations.length > 0) {
+          ctx.catalog.addEvent({
+            time: now().toISOString(), level: 'info', type: 'replication-retention',
+            message: `replication retention dropped ${event.droppedGenerations.length} old generation(s) of ${database.path} (${event.removedSegments} segments)`,
+            data: { generations: event.droppedGenerations },
+          });
+        }
+        break;
       case 'checkpoint':
       case 'stopped':
         break;

@@ -46,7 +46,7 @@ import { rebaseDue } from './segment-retention.ts';
 import { findResumePoint } from './resume-point.ts';
 import { buildSegments, type PendingCommitFrames } from './segment-builder.ts';
 import { frameOffset, frameSize } from './wal-format.ts';
-import { captureOldFrames, lastFrameInPlace, slotsWithSalts, verifyOldFrames } from './old-chain.ts';
+import { captureOldFrames, lastFrameInPlace, newWalReached, verifyOldFrames } from './old-chain.ts';
 import { readWalFrames, walStart, type WalReadResult } from './wal-reader.ts';
 import { encodeSegment, segmentFileName, type WalPosition, type WalSegment } from './wal-segment-codec.ts';
 
@@ -66,7 +66,7 @@ export type ReplicationEvent =
    */
   | { type: 'checkpoint'; busy: number; log: number; checkpointed: number; outcome: 'restarted' | 'write-lock' | 'incomplete'; lockMs: number | null }
   /** Segment retention and compaction ran in the background (segment-maintenance.ts). */
-  | { type: 'maintained'; droppedGenerations: string[]; removedSegments: number; merged: number }
+  | { type: 'maintained'; droppedGenerations: string[]; removedSegments: number; merged: number; compactedParts: number }
   | { type: 'stopped'; generation: string; frameSeq: number };
 
 export interface ReplicatorOptions {
@@ -263,8 +263,8 @@ class Replicator {
           ...(this.opts.windowMs !== undefined ? { windowMs: this.opts.windowMs } : {}),
         });
         this.opts.onEvent?.({
-          type: 'maintained', droppedGenerations: done.retention.droppedGenerations, removedSegments: done.retention.removedSegments + done.compaction.removedParts + done.compaction.removedCovered,
-          merged: done.compaction.merged,
+          type: 'maintained', droppedGenerations: done.retention.droppedGenerations, removedSegments: done.retention.removedSegments,
+          merged: done.compaction.merged, compactedParts: done.compaction.removedParts + done.compaction.removedCovered,
         });
       } catch (err) {
         // Housekeeping failing must not stop shipping; it is tried again next interval.
@@ -469,16 +469,17 @@ class Replicator {
     if (!this.gap) return { continue: true, evidence: 'it restarted while our read transaction was held, after every frame it had was shipped' };
     // The restart happened while we held no pin: follow the old chain in the file from our position.
     const captured = await captureOldFrames(this.walPath, position, header.pageSize);
-    // Counted right after the old frames were copied (the new WAL only grows): had it reached the slot where
-    // the old frames ended, that slot might have held an old frame.
-    const newSlots = await slotsWithSalts(this.walPath, header, captured.chainEnd + 1);
+    // Checked right after the old frames were copied (the new WAL only grows, from the top): had it reached
+    // the slot where the old frames ended, that slot might have held an old frame. One read of that slot,
+    // not a count from the top, which under load took long enough for the writer to get there meanwhile.
+    const reached = await newWalReached(this.walPath, header, captured.chainEnd);
     const old = verifyOldFrames(captured, position, header.pageSize, header.bigEndianChecksum);
     if (old.frames.length > 0) await this.ship(old.frames, old.end, header.pageSize, this.opts.now().getTime());
     if (read.fileSize < this.lastFileSize || old.fileSize < this.lastFileSize) {
       return { continue: false, evidence: 'the WAL file was truncated (a TRUNCATE checkpoint) before all of its frames were shipped' };
     }
-    if (newSlots >= old.chainEnd) {
-      return { continue: false, evidence: `the new WAL (${newSlots} frames) overwrote old frames after frame ${position.walFrames} before they could be read (${Math.round(performance.now() - this.lastCheckpointAt)} ms after our last checkpoint)` };
+    if (reached) {
+      return { continue: false, evidence: `the new WAL reached frame ${old.chainEnd} and may have overwritten old frames after frame ${position.walFrames} before they could be read (${Math.round(performance.now() - this.lastCheckpointAt)} ms after our last checkpoint)` };
     }
     // On resume the file's earlier size is unknown: a chain that runs to the end of the file may have been cut
     // there (a journal_size_limit trims the file at a restart), so only an end marked by a foreign frame proves it.
