@@ -85,8 +85,8 @@ export function registerHold(program: Command, io: CliIo, run: Run): void {
 export function formatHolds(holds: readonly Hold[], all: boolean): string {
   if (holds.length === 0) return all ? 'no legal holds were ever placed\n' : 'no active legal holds\n';
   const lines = holds.map((h) => {
-    const released = h.releasedAt ? `  RELEASED ${h.releasedAt.slice(0, 16).replace('T', ' ')} by ${h.releasedBy ?? '?'}: ${h.releaseReason ?? ''}` : '';
-    return `#${String(h.id).padEnd(4)} ${h.createdAt.slice(0, 16).replace('T', ' ')}  ${describeScope(h.scope)}  "${h.reason}" (by ${h.createdBy})${released}`;
+    const released = h.releasedAt ? `  RELEASED ${h.releasedAt.slice(0, 16).replace('T', ' ')} UTC by ${h.releasedBy ?? '?'}: ${h.releaseReason ?? ''}` : '';
+    return `#${String(h.id).padEnd(4)} ${h.createdAt.slice(0, 16).replace('T', ' ')} UTC  ${describeScope(h.scope)}  "${h.reason}" (by ${h.createdBy})${released}`;
   });
   return `${lines.join('\n')}\n`;
 }

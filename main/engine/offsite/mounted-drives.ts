@@ -75,7 +75,8 @@ function classify(store: OffsiteStore, all: readonly MountedVolume[], markers: R
       continue;
     }
     // Same label as an enrolled drive but another file system: a look-alike, maybe a freshly formatted spare.
-    const byLabel = volume.label ? drives.find((d) => d.label === volume.label) : undefined;
+    // Labels compare without case: our enrolment name is usually the file-system label in lower case (VAULT-A / vault-a).
+    const byLabel = volume.label ? drives.find((d) => d.label.toLowerCase() === volume.label!.toLowerCase()) : undefined;
     if (byLabel) {
       scan.refused.push({
         mountPath: volume.mountPath,

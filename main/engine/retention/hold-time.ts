@@ -17,6 +17,13 @@ function fromWall(wallUtcMs: number, timeZone: string): number {
   return guess;
 }
 
+/** A calendar reading that exists: month 13, 30 February or hour 25 would silently roll over in Date.UTC. */
+function realReading(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0): boolean {
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d
+    && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
+}
+
 export function parseHoldTime(text: string, edge: 'from' | 'to', timeZone: string): string {
   const bad = (): ConfigError =>
     new ConfigError(`--${edge} "${text}" is not a time: use a date (2026-03-01), a time on the schedule's clock (2026-03-01T14:30) or an ISO time with offset`);
@@ -25,13 +32,16 @@ export function parseHoldTime(text: string, edge: 'from' | 'to', timeZone: strin
   const local = LOCAL.exec(text);
   if (date) {
     const [, y, m, d] = date.map(Number) as [number, number, number, number];
+    if (!realReading(y, m, d)) throw bad();
     const start = fromWall(Date.UTC(y, m - 1, d), timeZone);
     ms = edge === 'from' ? start : fromWall(Date.UTC(y, m - 1, d + 1), timeZone) - 1;
-    if (new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) throw bad();
   } else if (local) {
     const [, y, mo, d, h, mi, s] = local.map((v) => Number(v ?? 0)) as [number, number, number, number, number, number, number];
+    if (!realReading(y, mo, d, h, mi, s)) throw bad();
     ms = fromWall(Date.UTC(y, mo - 1, d, h, mi, s), timeZone) + (edge === 'to' && local[6] === undefined ? 59_999 : 0);
   } else if (WITH_ZONE.test(text)) {
+    const f = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/i.exec(text)!.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+    if (!realReading(...f)) throw bad();
     ms = Date.parse(text);
   } else {
     throw bad();

@@ -64,14 +64,15 @@ test('a drive with the enrolled label but another UUID, and the enrolled drive w
   const real = loopDrive(t, { fs: 'ext4', label: 'VAULT', sizeMiB: 32 });
   if (!real) return;
   const fx = await offsiteFixture(t, 1);
-  await fx.engine.offsiteEnroll(real.mountPath, 'VAULT');
+  // Enrolled under the lower-case name, as the README does (file-system label VAULT-A, --label vault-a).
+  await fx.engine.offsiteEnroll(real.mountPath, 'vault');
   real.unmount();
 
   const lookalike = loopDrive(t, { fs: 'ext4', label: 'VAULT', sizeMiB: 32 });
   if (!lookalike) return;
   const before = listing(lookalike.mountPath);
   await assert.rejects(fx.engine.offsiteCopy(), rejectsWith(/is labelled 'VAULT' but its file-system UUID is .*not enrolled and nothing was written to it/));
-  await assert.rejects(fx.engine.offsiteCopy({ label: 'VAULT' }), rejectsWith(/is labelled 'VAULT' but its file-system UUID is/));
+  await assert.rejects(fx.engine.offsiteCopy({ label: 'vault' }), rejectsWith(/is labelled 'VAULT' but its file-system UUID is/));
   assert.deepEqual(listing(lookalike.mountPath), before, 'nothing written to the look-alike');
   assert.deepEqual(await fx.engine.mountedOffsiteDrives(), []);
   const runs = fx.engine.catalog.recentRuns(5, 'offsite');
@@ -82,7 +83,7 @@ test('a drive with the enrolled label but another UUID, and the enrolled drive w
   real.mount();
   rmSync(join(real.mountPath, MARKER_FILE));
   const bare = listing(real.mountPath);
-  await assert.rejects(fx.engine.offsiteCopy({ label: 'VAULT' }), rejectsWith(/has the UUID of the enrolled drive 'VAULT' but no \.quantai-offsite\.json/));
+  await assert.rejects(fx.engine.offsiteCopy({ label: 'vault' }), rejectsWith(/has the UUID of the enrolled drive 'vault' but no \.quantai-offsite\.json/));
   assert.deepEqual(listing(real.mountPath), bare);
-  await assert.rejects(fx.engine.openOffsiteRepository('VAULT'), rejectsWith(/no \.quantai-offsite\.json/));
+  await assert.rejects(fx.engine.openOffsiteRepository('vault'), rejectsWith(/no \.quantai-offsite\.json/));
 });

@@ -51,4 +51,8 @@ test('hold times: whole days and local times on the schedule clock, ISO times as
   assert.equal(parseHoldTime('2026-07-01T14:30:00+02:00', 'from', 'America/New_York'), '2026-07-01T12:30:00.000Z');
   assert.throws(() => parseHoldTime('2026-02-30', 'from', 'UTC'), /--from "2026-02-30" is not a time/);
   assert.throws(() => parseHoldTime('yesterday', 'to', 'UTC'), ConfigError);
+  // Readings that do not exist are refused, never rolled over into another range.
+  for (const text of ['2026-13-01', '2026-11-27T25:00', '2026-11-27 23:60', '2026-04-31T10:00:00Z', '2026-11-27T10:00:61+01:00']) {
+    assert.throws(() => parseHoldTime(text, 'from', 'UTC'), /is not a time/, text);
+  }
 });
