@@ -121,6 +121,13 @@ export async function planPointInTime(input: PlanInput): Promise<PitrPlan> {
     notes.push(
       `generation ${base.generation} ends at ${iso(chain.reachedAt ?? base.time)}; the next one starts at ${iso(next.time)}: commits between the two were not replicated`,
     );
+  } else if (!next && chain.endOfGeneration) {
+    // T is past the newest replicated commit: say how much is not covered rather than stop short silently.
+    const reached = chain.reachedAt ?? base.time;
+    const behind = Math.round((at.getTime() - reached.getTime()) / 1000);
+    if (behind >= 2) {
+      notes.push(`the newest replicated commit was observed at ${iso(reached)}, ${behind} s before --at: commits after it are not in the repository (is the replicator running? \`quantai-backup replication status\`)`);
+    }
   }
   return {
     at,

@@ -125,3 +125,15 @@ test('the newest generation whose base is at or before T is chosen; an ended gen
   // Only the segments the plan needs (and the newest one, for the window) are read.
   assert.deepEqual(loads.sort(), ['g1-1-12', 'g2-101-112']);
 });
+
+test('a time past the newest replicated commit restores up to it and says how much is not covered', async () => {
+  const { segments, commitsOf } = setup([{ first: 1, last: 12 }], [g1]);
+  // The last commit was observed at T0 + 4 s; ask for T0 + 10 min.
+  const plan = await planPointInTime({ bases: [g1], segments, at: new Date(T0 + 600_000), now, commitsOf });
+  assert.equal(plan.reachedAt.toISOString(), new Date(T0 + 4_000).toISOString());
+  assert.equal(plan.notes.length, 1);
+  assert.match(plan.notes[0]!, /newest replicated commit was observed at 2026-11-27T10:00:04\.000Z, 596 s before --at/);
+  // Just after the last commit (within the interval): nothing to say.
+  const close = await planPointInTime({ bases: [g1], segments, at: new Date(T0 + 4_500), now, commitsOf });
+  assert.deepEqual(close.notes, []);
+});
