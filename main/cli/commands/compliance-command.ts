@@ -79,7 +79,9 @@ export function formatVerifyLog(r: VerifyLogOutcome): string {
   const where = `operations log in ${r.from} (${r.location})`;
   if (r.firstBad) lines.push(`first bad entry: ${r.firstBad.message}`);
   for (const f of r.findings.slice(1)) lines.push(`also: ${f.message}`);
-  const pending = r.catalog.pending > 0 ? `; ${r.catalog.pending} newer entr${r.catalog.pending === 1 ? 'y waits' : 'ies wait'} in the catalog for the next flush` : '';
+  // A mirror catches up at its next sync or copy; the local repository at the next flush.
+  const waitsFor = r.from === 'local' ? 'the next flush' : `the next ${r.from === 'cloud' ? 'cloud sync' : 'offsite copy'}`;
+  const pending = r.catalog.pending > 0 ? `; ${r.catalog.pending} newer entr${r.catalog.pending === 1 ? 'y is' : 'ies are'} not in this copy yet (${waitsFor})` : '';
   const foreign = r.catalog.onlyInRepository > 0 ? `; ${r.catalog.onlyInRepository} entries are not in this catalog` : '';
   lines.push(r.ok
     ? `${where}: chain intact, ${r.entries} entries in ${r.batches} batch file(s), head ${r.headSeq}${r.headHash ? ` ${r.headHash.slice(0, 16)}` : ''}${pending}${foreign}`

@@ -100,7 +100,7 @@ test('real CLI runs are logged in the repository; verify-log passes, then names 
   assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   assert.match(broken.stdout, /first bad entry: entry 4 \(restore at .*\) does not match its hash/);
   // The forget entry appended above was never flushed (verify-log only reads): it waits, it is not a break.
-  assert.match(broken.stdout, /chain BROKEN, 1 problem\(s\) in 4 entries; 1 newer entry waits in the catalog/);
+  assert.match(broken.stdout, /chain BROKEN, 1 problem\(s\) in 4 entries; 1 newer entry is not in this copy yet \(the next flush\)/);
   assert.equal(broken.stderr, '');
   assert.ok(existsSync(htmlFile));
 });
