@@ -245,7 +245,7 @@ function replicationLag(input: HealthInput): AlertCondition[] {
     severity: 'critical',
     title: notRunning ? 'Real-time replication is not running' : `Replication lag ${formatDuration(r.lagMaxMs)} is above ${formatDuration(limitMs)}`,
     message: notRunning
-      ? `Replication is enabled but ${r.message}; trades since ${r.lastShippedAt ?? 'the last snapshot'} are only in the live database. Check \`quantai-backup replication status\` and restart the daemon or the app.`
+      ? `Replication is enabled, but: ${r.message}; trades since ${r.lastShippedAt ?? 'the last snapshot'} are only in the live database. Check \`quantai-backup replication status\` and restart the daemon or the app.`
       : `Commits took up to ${formatDuration(r.lagMaxMs)} to reach the repository (limit ${formatDuration(limitMs)}). Check the repository's disk and the machine's load.`,
     data: { state: r.state, lagMaxMs: r.lagMaxMs, lastShippedAt: r.lastShippedAt },
   }];

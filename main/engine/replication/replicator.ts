@@ -221,6 +221,8 @@ class Replicator {
       this.opts.onEvent?.({ type: 'stopped', generation: this.summary.generation, frameSeq: this.summary.frameSeq });
       const st = this.summary.stages;
       const mb = st.walBytes / (1024 * 1024);
+      // Per-MiB figures of a run that shipped (almost) nothing are noise: log them only with a MiB to divide by.
+      if (mb < 1) return this.result();
       const perMb = (t: StageTime) => `${(t.cpuMs / Math.max(mb, 1e-9)).toFixed(2)} ms CPU (${(t.wallMs / Math.max(mb, 1e-9)).toFixed(2)} ms wall)`;
       this.opts.logger.log('info', `replication stages per MiB of WAL shipped (${mb.toFixed(1)} MiB): read ${perMb(st.read)}, `
         + `encode ${perMb(st.encode)}, save ${perMb(st.save)}, checkpoint ${perMb(st.checkpoint)}; `
