@@ -416,9 +416,11 @@ class Replicator {
     if (!this.pinned) this.pin();
     let checkpointed = false;
     for (;;) {
-      const observedMs = this.opts.now().getTime();
       const read = await this.readFromCursor();
       if (read.kind !== 'frames') return;
+      // Taken after the read: every commit it returned was made before this instant, so a restore to
+      // T never holds a commit made after T (taken before, a commit landing mid-read was stamped early).
+      const observedMs = this.opts.now().getTime();
       this.lastFileSize = read.fileSize;
       await this.ship(read.frames, read.end, read.header.pageSize, observedMs);
       // Protected again only once everything committed at the pin's snapshot is shipped.
