@@ -16,18 +16,9 @@ import { restic, resticOk } from '../../support/restic.ts';
 import { requireTool } from '../../support/tools.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { createTradingDb } from '../../support/trading-db.ts';
+import { mulberry32 } from '../../support/seeded-random.ts';
 
 const PASSWORD = 'crash-test-password';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function killAfter(args: string[], env: { home: string; password: string }, delayMs: number): Promise<string> {
   const child = startCli(args, env);

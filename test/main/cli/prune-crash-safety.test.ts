@@ -14,16 +14,7 @@ import { parseJsonOutput, runCli, startCli } from '../../support/cli.ts';
 import { restic, resticOk } from '../../support/restic.ts';
 import { requireTool } from '../../support/tools.ts';
 import { assertRestores, cli, forget, PASSWORD, pruneHome } from './prune-support.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../support/seeded-random.ts';
 
 type Trigger = 'timed' | 'pack-written' | 'index-written' | 'deleting';
 /**

@@ -26,6 +26,7 @@ import { parseJsonOutput, runCli, startCli } from '../../../support/cli.ts';
 import { readCommitLog, startCommitLogWriter, type CommitLogEntry, type RunningCommitLogWriter } from '../../../support/commit-log-writer.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { checkInvariant, createTradingDb } from '../../../support/trading-db.ts';
+import { mulberry32 } from '../../../support/seeded-random.ts';
 
 const PASSWORD = 'pitr-end-to-end';
 const INTERVAL_MS = 1000;
@@ -34,16 +35,6 @@ const SLACK_MS = 20;
 /** SIGTERM ships what is committed, then exits; a replicator far behind the writer takes longer. */
 const STOP_TIMEOUT_MS = 60_000;
 const progress = (msg: string) => { if (process.env.QB_PITR_DEBUG) process.stderr.write(`${new Date().toISOString()} ${msg}\n`); };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Replicator {
   child: ChildProcess;

@@ -1,0 +1,14 @@
+/**
+ * A small seeded generator (mulberry32) for tests that pick kill points or
+ * restore times at random: the seed is printed, and the same seed replays
+ * the same choices.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
