@@ -150,3 +150,39 @@ export function checkInvariant(dbPath: string): InvariantReport {
     db.close();
   }
 }
+
+/**
+ * The trading process's connection as the writers in test/support use it: WAL,
+ * busy_timeout 5000, and one transaction per trade that keeps the invariant
+ * (the trade, its audit row, the position and the balance change together).
+ */
+export function openTradingConnection(dbPath: string): { db: Database.Database; accounts: number; trade: (account: number, symbol: string, qty: number, price: number) => number } {
+  const db = new Database(dbPath, { fileMustExist: true, timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  const accounts = db.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
+  const insertTrade = db.prepare(
+    "INSERT INTO trades (account_id, symbol, quantity, price, ts, memo) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), randomblob(64))",
+  );
+  const insertAudit = db.prepare("INSERT INTO audit_trail (trade_id, action, at) VALUES (?, 'fill', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+  const upsertPosition = db.prepare(
+    `INSERT INTO positions (account_id, symbol, quantity) VALUES (?, ?, ?)
+     ON CONFLICT (account_id, symbol) DO UPDATE SET quantity = quantity + excluded.quantity`,
+  );
+  const updateBalance = db.prepare('UPDATE accounts SET balance = balance - ? WHERE id = ?');
+  const trade = db.transaction((account: number, symbol: string, qty: number, price: number): number => {
+    const { lastInsertRowid } = insertTrade.run(account, symbol, qty, price);
+    insertAudit.run(lastInsertRowid);
+    upsertPosition.run(account, symbol, qty);
+    updateBalance.run(qty * price, account);
+    return Number(lastInsertRowid);
+  });
+  return { db, accounts, trade };
+}
+
+/** The p-th percentile of an ascending list (0 for an empty one). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}

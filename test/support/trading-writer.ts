@@ -13,8 +13,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
-import { SYMBOLS } from './trading-db.ts';
+import { openTradingConnection, percentile, SYMBOLS } from './trading-db.ts';
 
 export interface WriterStats {
   commits: number;
@@ -66,32 +65,8 @@ export async function startTradingWriter(dbPath: string, rate = 1000): Promise<R
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 function runWriter(dbPath: string, rate: number): void {
-  const db = new Database(dbPath, { fileMustExist: true, timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = NORMAL');
-  const accounts = db.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-  const insertTrade = db.prepare(
-    "INSERT INTO trades (account_id, symbol, quantity, price, ts, memo) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), randomblob(64))",
-  );
-  const insertAudit = db.prepare("INSERT INTO audit_trail (trade_id, action, at) VALUES (?, 'fill', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
-  const upsertPosition = db.prepare(
-    `INSERT INTO positions (account_id, symbol, quantity) VALUES (?, ?, ?)
-     ON CONFLICT (account_id, symbol) DO UPDATE SET quantity = quantity + excluded.quantity`,
-  );
-  const updateBalance = db.prepare('UPDATE accounts SET balance = balance - ? WHERE id = ?');
-  const trade = db.transaction((account: number, symbol: string, qty: number, price: number) => {
-    const { lastInsertRowid } = insertTrade.run(account, symbol, qty, price);
-    insertAudit.run(lastInsertRowid);
-    upsertPosition.run(account, symbol, qty);
-    updateBalance.run(qty * price, account);
-  });
+  const { db, accounts, trade } = openTradingConnection(dbPath);
 
   const latencies: number[] = [];
   let commits = 0;
