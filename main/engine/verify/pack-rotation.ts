@@ -7,8 +7,12 @@
  * Order of preference: packs whose last read failed (so damage stays visible
  * until it is repaired), packs at their deadline, packs never read, then the
  * least recently read.
- * Count: ceil(total / days), or more when packs would otherwise miss their
- * deadline (the repository grew faster than the quota, or runs were skipped).
+ * Count: the failed packs, plus ceil(total / days) others, or more when packs
+ * would otherwise miss their deadline (the repository grew faster than the
+ * quota, or runs were skipped, or overdue and never-read packs fall due on the
+ * same day). Re-reading a damaged pack is on top of the
+ * rotation: if it took a rotation slot, one damaged pack left unrepaired would
+ * push healthy packs past their window.
  */
 import type { Id } from '../repo/types.ts';
 
@@ -63,6 +67,9 @@ export function planPackRotation(input: {
   const quota = Math.ceil(total / days);
   // The overdue packs are the oldest reads, so they are the first `overdue` of `seen`.
   const ordered = [...failed, ...seen.slice(0, overdue).map((s) => s.id), ...never, ...seen.slice(overdue).map((s) => s.id)];
-  const count = Math.min(total, Math.max(quota, failed.length + overdue));
+  // Never-read packs keep their share of the quota even on a day when overdue
+  // packs fill it: they have a deadline too (the window from when they were
+  // written), and on the last day of a first cycle both kinds are due at once.
+  const count = Math.min(total, failed.length + Math.max(quota, overdue + Math.min(never.length, quota)));
   return { selected: ordered.slice(0, count), quota, neverRead: never.length, overdue, failedBefore: failed.length };
 }

@@ -66,7 +66,25 @@ test('packs whose last read failed come first and are read again every day', () 
   const plan = planPackRotation({ packs, reads, now, readAllWithinDays: 30 });
   assert.equal(plan.failedBefore, 1);
   assert.equal(plan.quota, 1);
-  assert.deepEqual(plan.selected, [packs[0]], 'the damaged pack, even though it was read an hour ago');
+  assert.deepEqual(plan.selected, [packs[0], packs[9]], 'the damaged pack, even though it was read an hour ago, then the quota of the rotation');
+});
+
+test('a damaged pack read again every day does not push healthy packs past their window', () => {
+  // 60 packs over 30 days is exactly the quota of 2 a day: any slot lost to the damaged pack would leave a pack unread.
+  const packs = packIds(60);
+  const damaged = packs[7]!;
+  const reads = new Map<string, PackReadState>();
+  const readOn = new Map<string, number>();
+  for (let day = 0; day < 30; day++) {
+    const now = new Date(START + day * DAY_MS);
+    const plan = planPackRotation({ packs, reads, now, readAllWithinDays: 30 });
+    for (const p of plan.selected) {
+      reads.set(p, { lastReadAt: now.toISOString(), ok: p !== damaged });
+      if (!readOn.has(p)) readOn.set(p, day);
+    }
+    if (readOn.has(damaged) && day > readOn.get(damaged)!) assert.ok(plan.selected.includes(damaged), `day ${day}: the damaged pack is read again`);
+  }
+  assert.deepEqual(packs.filter((p) => !readOn.has(p)), [], 'every pack read within 30 days despite the daily re-read');
 });
 
 test('never-read packs come before packs read recently; overdue packs exceed the quota', () => {
@@ -81,7 +99,7 @@ test('never-read packs come before packs read recently; overdue packs exceed the
   assert.equal(plan.quota, 1);
   assert.equal(plan.overdue, 2);
   assert.equal(plan.neverRead, 3);
-  assert.deepEqual(plan.selected, [packs[1], packs[2]], 'both overdue packs, oldest first, although the quota is 1');
+  assert.deepEqual(plan.selected, [packs[1], packs[2], packs[3]], 'both overdue packs, oldest first, although the quota is 1, and still one never-read pack');
   const fresh = planPackRotation({ packs, reads: new Map([[packs[0]!, { lastReadAt: now.toISOString(), ok: true }]]), now, readAllWithinDays: 2 });
   assert.deepEqual(fresh.selected, packs.slice(1, 4), 'never-read packs first, ceil(6/2) of them');
   const all = planPackRotation({ packs, reads, now, readAllWithinDays: 1 });
