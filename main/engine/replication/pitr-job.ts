@@ -9,7 +9,7 @@ import { recordRun } from '../jobs/run-recorder.ts';
 import { repositoryFrom, type FromOptions } from '../cloud/repository-from.ts';
 import { planPointInTime, type PitrPlan } from './pitr-plan.ts';
 import { restorePointInTime, type PitrRestoreResult } from './pitr-restore.ts';
-import { readPitrSource } from './pitr-source.ts';
+import { withPitrSource } from './pitr-source.ts';
 import { parsePointInTime } from './pitr-time.ts';
 
 export interface RestoreAtOptions extends FromOptions {
@@ -59,16 +59,15 @@ export async function runRestoreAt(ctx: JobContext, config: Config, options: Res
   const at = parsePointInTime(options.at, config.schedule.timezone);
   const now = ctx.clock.now();
   if (options.dryRun) {
-    const source = await readPitrSource(await repositoryFrom(ctx, config, options));
-    const planned = await planPointInTime({ bases: source.bases, segments: source.segments, at, now, commitsOf: source.commitsOf });
+    const planned = await withPitrSource(await repositoryFrom(ctx, config, options), (source) =>
+      planPointInTime({ bases: source.bases, segments: source.segments, at, now, commitsOf: source.commitsOf }));
     return { dryRun: true, plan: summarizePlan(planned) };
   }
   const outcome = await recordRun(ctx, 'restore', async () => {
     const repository = await repositoryFrom(ctx, config, options);
-    const source = await readPitrSource(repository);
-    const { plan, result } = await restorePointInTime(repository, source, { at, now }, {
+    const { plan, result } = await withPitrSource(repository, (source) => restorePointInTime(repository, source, { at, now }, {
       to: options.to, ...(options.force ? { force: true } : {}), ...(options.signal ? { signal: options.signal } : {}),
-    });
+    }));
     return {
       result: 'success' as const,
       snapshotId: plan.base.snapshotId,

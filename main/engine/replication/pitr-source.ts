@@ -5,6 +5,7 @@
  * the listing alone orders them; commit times need the segment itself, read
  * only when the plan asks and remembered for the restore that follows.
  */
+import { BackupError, isBackupError } from '../errors.ts';
 import type { Repository } from '../repo/repository.ts';
 import type { SnapshotEntry } from '../repo/types.ts';
 import { BASE_TAG } from './generation.ts';
@@ -48,9 +49,44 @@ export async function listSegments(repo: Repository): Promise<SegmentRef[]> {
   return refs;
 }
 
+/**
+ * A segment that was listed but is gone when read: the replicator's compaction
+ * merged it and deleted the part in between. The merged segment was written
+ * before the part was deleted, so a fresh listing has the same frames.
+ */
+export class SegmentVanishedError extends BackupError {
+  constructor(name: string, cause: unknown) {
+    super('transient', `WAL segment ${name} was removed while it was being read (compaction merged it); list the segments again`, { cause });
+  }
+}
+
 export async function loadWalSegment(repo: Repository, name: string): Promise<WalSegment> {
-  const stored = await repo.backend.load({ type: 'wal', name });
+  let stored: Buffer;
+  try {
+    stored = await repo.backend.load({ type: 'wal', name });
+  } catch (err) {
+    if (isBackupError(err) && err.kind === 'not-found') throw new SegmentVanishedError(name, err);
+    throw err;
+  }
   return decodeSegment(repo.masterKey, stored, `WAL segment ${name}`);
+}
+
+/** How many fresh listings a point-in-time read gets when compaction keeps removing what it listed. */
+const VANISHED_SEGMENT_ATTEMPTS = 3;
+
+/**
+ * Runs `read` on a fresh source, and again on a new listing when a segment it
+ * listed vanished under it. Compaction takes no repository lock (so it never
+ * blocks prune or a restore), so this is how a restore stays correct beside it.
+ */
+export async function withPitrSource<T>(repo: Repository, read: (source: PitrSource) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read(await readPitrSource(repo));
+    } catch (err) {
+      if (!(err instanceof SegmentVanishedError) || attempt >= VANISHED_SEGMENT_ATTEMPTS) throw err;
+    }
+  }
 }
 
 export async function readPitrSource(repo: Repository): Promise<PitrSource> {

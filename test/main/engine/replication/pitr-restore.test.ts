@@ -12,7 +12,8 @@ import { LocalBackend } from '../../../../main/engine/backends/local-backend.ts'
 import { isBackupError } from '../../../../main/engine/errors.ts';
 import { Repository } from '../../../../main/engine/repo/repository.ts';
 import { restorePointInTime } from '../../../../main/engine/replication/pitr-restore.ts';
-import { readPitrSource } from '../../../../main/engine/replication/pitr-source.ts';
+import { readPitrSource, SegmentVanishedError, withPitrSource } from '../../../../main/engine/replication/pitr-source.ts';
+import { compactSegments } from '../../../../main/engine/replication/segment-compaction.ts';
 import { encodeSegment, newGenerationId, segmentFileName, type WalSegment } from '../../../../main/engine/replication/wal-segment-codec.ts';
 import { snapshotDatabase } from '../../../../main/engine/sources/sqlite/database-snapshot.ts';
 import { checkInvariant, createTradingDb } from '../../../support/trading-db.ts';
@@ -152,4 +153,31 @@ test('a missing segment is refused for times after it; a damaged one fails the r
   const out = join(f.dir, 'damaged');
   await assert.rejects(restoreAt(f, observed(12), join(out, 'x.db')), /WAL segment .* (is damaged|cannot be)/);
   assert.deepEqual(existsSync(out) ? readdirSync(out) : [], [], 'no partial file is left');
+});
+
+test('a compaction that merges segments between the listing and the read does not fail the restore', async (t) => {
+  const f = await fixture(t);
+  const now = new Date(BASE_MS + 3_600_000);
+  const target = join(f.dir, 'raced.db');
+  const listings: string[][] = [];
+  const { plan } = await withPitrSource(f.repo, async (source) => {
+    listings.push(source.segments.map((s) => s.name));
+    // The replicator's housekeeping runs after our listing: it merges the parts and deletes them.
+    if (listings.length === 1) assert.ok((await compactSegments(f.repo, { now })).removedParts > 0, 'the compaction removed listed parts');
+    return restorePointInTime(f.repo, source, { at: new Date(observed(30) + 50), now }, { to: target });
+  });
+  assert.equal(listings.length, 2, 'the first attempt met a vanished segment and the segments were listed again');
+  assert.deepEqual(listings[0], f.segmentNames);
+  assert.ok(listings[1]!.length < listings[0]!.length, 'the second listing has the merged segment');
+  assert.equal(plan.commits, 30);
+  assert.ok(sameDatabase(readFileSync(target), f.images[30]!));
+  assert.deepEqual(readdirSync(f.dir).filter((n) => n.includes('.pitr-')), [], 'the failed attempt left no temporary file');
+
+  // A segment that stays gone is reported, not retried forever.
+  let attempts = 0;
+  await assert.rejects(withPitrSource(f.repo, async () => {
+    attempts++;
+    throw new SegmentVanishedError('x', null);
+  }), SegmentVanishedError);
+  assert.equal(attempts, 3);
 });
