@@ -26,7 +26,31 @@ export const replicationSchema = z
     checkpointBytes: z.number().int().min(64 * 1024).default(8 * MIB),
     /** Replication lag (commit seen -> segment durable) above this raises an alert. */
     lagAlertSeconds: z.number().positive().default(30),
+    /**
+     * How far back `restore --at` reaches: older generations lose their
+     * segments, and `forget` keeps the bases of the generations inside it.
+     * 48 h matches tier 1's "every snapshot" window; beyond it the kept
+     * snapshots are the restore points.
+     */
+    pointInTimeHours: z.number().int().min(1).max(24 * 366).default(48),
+    /** A new generation (a fresh base image) after this long, so old generations can be dropped. */
+    rebaseHours: z.number().int().min(1).max(24 * 366).default(24),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.rebaseHours <= r.pointInTimeHours, {
+    // Retention keeps the newest generation that began before the window: with rarer bases,
+    // a whole generation of segments older than the window would have to be kept.
+    message: 'rebaseHours must not exceed pointInTimeHours: a generation longer than the point-in-time window keeps segments past it',
+    path: ['rebaseHours'],
+    // Only once both numbers are valid: a bad pointInTimeHours is its own one error.
+    when: (payload) => payload.issues.length === 0,
+  });
 
 export type ReplicationConfig = z.infer<typeof replicationSchema>;
+
+const HOUR_MS = 3_600_000;
+
+/** The replication section's spans in milliseconds, as the replicator and forget use them. */
+export function replicationSpans(config: ReplicationConfig): { windowMs: number; rebaseAfterMs: number } {
+  return { windowMs: config.pointInTimeHours * HOUR_MS, rebaseAfterMs: config.rebaseHours * HOUR_MS };
+}

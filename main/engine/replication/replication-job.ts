@@ -6,6 +6,7 @@
  */
 import { BackupError, describeError } from '../errors.ts';
 import type { Config } from '../config/config-schema.ts';
+import { replicationSpans } from '../config/replication-schema.ts';
 import type { JobContext } from '../engine.ts';
 import { ReplicationStore, type ReplicationStateName, type ReplicationStateRecord } from './replication-store.ts';
 import { runReplicator, type ReplicationEvent, type ReplicationSummary } from './replicator.ts';
@@ -103,6 +104,7 @@ export async function runReplicationJob(ctx: JobContext, config: Config, options
       repo, dbPath: database.path, tmpDir: ctx.engine.paths.tmpDir,
       intervalMs: options.intervalMs ?? config.replication.intervalMs,
       checkpointBytes: options.checkpointBytes ?? config.replication.checkpointBytes,
+      ...replicationSpans(config.replication),
       now, logger: ctx.logger, signal: options.signal, onEvent,
       requiredTables: database.requiredTables, hostname: ctx.hostname,
     });

@@ -14,6 +14,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Clock } from '../clock.ts';
 import { appendOperation } from '../compliance/oplog.ts';
 import type { Config } from '../config/config-schema.ts';
+import { replicationSpans } from '../config/replication-schema.ts';
 import { BackupError, isBackupError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Repository } from '../repo/repository.ts';
@@ -62,7 +63,7 @@ export interface ForgetReport extends RetentionSummary {
 async function decide(ctx: ForgetContext, repository: Repository, config: Config, entries: SnapshotEntry[]): Promise<RetentionDecision[]> {
   const snapshots = entries.map((e) => ({ id: e.id, time: e.snapshot.time, tags: e.snapshot.tags ?? [], paths: e.snapshot.paths, hostname: e.snapshot.hostname }));
   const decisions = decideRetention(snapshots, retentionClasses(config), activeHolds(ctx.catalog), ctx.clock.now(), { timeZone: config.schedule.timezone });
-  await keepReplicationBases(ctx, repository, entries, decisions);
+  await keepReplicationBases(ctx, repository, config, entries, decisions);
   return decisions;
 }
 
@@ -72,7 +73,7 @@ async function decide(ctx: ForgetContext, repository: Repository, config: Config
  * policy says (replication/segment-retention.ts drops the generation, and with
  * it this reason, once a newer one covers the window).
  */
-async function keepReplicationBases(ctx: ForgetContext, repository: Repository, entries: SnapshotEntry[], decisions: RetentionDecision[]): Promise<void> {
+async function keepReplicationBases(ctx: ForgetContext, repository: Repository, config: Config, entries: SnapshotEntry[], decisions: RetentionDecision[]): Promise<void> {
   const generations = new Map<string, string>();
   for (const e of entries) {
     const generation = baseGeneration(e);
@@ -80,7 +81,7 @@ async function keepReplicationBases(ctx: ForgetContext, repository: Repository, 
   }
   // Without replication there is nothing to keep, and no need to list the wal folder.
   if (generations.size === 0) return;
-  const retained = retainedBaseSnapshots(entries, await listSegments(repository), ctx.clock.now());
+  const retained = retainedBaseSnapshots(entries, await listSegments(repository), ctx.clock.now(), replicationSpans(config.replication).windowMs);
   for (const d of decisions) {
     const generation = generations.get(d.id);
     if (generation === undefined || !retained.has(d.id)) continue;

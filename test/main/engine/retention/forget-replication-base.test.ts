@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { createEngine } from '../../../../main/engine/engine.ts';
+import { BASE_TAG, positionTag } from '../../../../main/engine/replication/generation.ts';
+import { newGenerationId } from '../../../../main/engine/replication/wal-segment-codec.ts';
 import { retentionClasses } from '../../../../main/engine/retention/data-classes.ts';
+import { snapshotDatabase } from '../../../../main/engine/sources/sqlite/database-snapshot.ts';
 import { decideRetention } from '../../../../main/engine/retention/policy.ts';
 import { resticOk } from '../../../support/restic.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
@@ -27,7 +30,11 @@ test('forget by a policy that would drop a live generation\'s base keeps it, and
   const dbPath = join(dir, 'trading.db');
   const repoPath = join(dir, 'repo');
   createTradingDb(dbPath, { accounts: 5, trades: 200 });
-  const engine = createEngine({ home: join(dir, 'home'), kdf: { N: 1024, r: 8, p: 1 }, secrets: { repositoryPassword: async () => PASSWORD, secret: async () => null } });
+  // The engine's clock runs at wall-clock speed from noon in New York (the schedule's zone): the base and the
+  // snapshot after it must fall on one calendar day there, which a run across midnight would break.
+  const shiftMs = Date.parse('2026-06-15T16:00:00Z') - Date.now();
+  const clock = { now: () => new Date(Date.now() + shiftMs) };
+  const engine = createEngine({ home: join(dir, 'home'), clock, kdf: { N: 1024, r: 8, p: 1 }, secrets: { repositoryPassword: async () => PASSWORD, secret: async () => null } });
   t.after(() => engine.close());
   await engine.initialize({ repoPath, dbPath });
 
@@ -65,7 +72,7 @@ test('forget by a policy that would drop a live generation\'s base keeps it, and
   const parsed = await engine.config();
   const byPolicy = decideRetention(
     entries.map((e) => ({ id: e.id, time: e.snapshot.time, tags: e.snapshot.tags ?? [], paths: e.snapshot.paths, hostname: e.snapshot.hostname })),
-    retentionClasses(parsed), [], new Date(), { timeZone: parsed.schedule.timezone },
+    retentionClasses(parsed), [], clock.now(), { timeZone: parsed.schedule.timezone },
   );
   assert.equal(byPolicy.find((d) => d.id === base.id)?.keep, false, 'the policy by itself forgets the base');
 
@@ -85,4 +92,39 @@ test('forget by a policy that would drop a live generation\'s base keeps it, and
   assert.equal(restored.plan.baseSnapshotId, base.id);
   assert.ok(restored.plan.commits > 0, 'segments were applied on top of the base');
   assert.deepEqual(checkInvariant(to).violations, []);
+});
+
+test('the point-in-time window forget keeps bases for is replication.pointInTimeHours', async (t) => {
+  const dir = tempDir(t);
+  const dbPath = join(dir, 'trading.db');
+  createTradingDb(dbPath, { accounts: 2, trades: 20 });
+  const nowMs = Date.parse('2026-06-15T16:00:00Z');
+  const engine = createEngine({ home: join(dir, 'home'), clock: { now: () => new Date(nowMs) }, kdf: { N: 1024, r: 8, p: 1 }, secrets: { repositoryPassword: async () => PASSWORD, secret: async () => null } });
+  t.after(() => engine.close());
+  await engine.initialize({ repoPath: join(dir, 'repo'), dbPath });
+  const repo = await engine.openRepository();
+  // Three generations' bases, 30, 20 and 5 hours old, then an ordinary snapshot now.
+  const bases = new Map<number, string>();
+  for (const hoursAgo of [30, 20, 5]) {
+    const at = new Date(nowMs - hoursAgo * 3_600_000);
+    const stored = await snapshotDatabase(repo, {
+      dbPath, tmpDir: join(dir, 'tmp'), now: () => at, tags: [BASE_TAG, `generation:${newGenerationId(at.getTime())}`, positionTag(null)],
+    });
+    bases.set(hoursAgo, stored.snapshotId);
+  }
+  await engine.snapshotDatabase();
+
+  const keptBases = async (replication: Record<string, unknown>): Promise<number[]> => {
+    const config = JSON.parse(readFileSync(engine.paths.configFile, 'utf8')) as Record<string, unknown>;
+    // A policy that by itself keeps only the newest snapshot: every base kept is kept for replication.
+    config['retention'] = { builtInClasses: false, classes: [{ name: 'trade-records', retention: '1h', match: [{ kind: 'sqlite' }], policy: { keepWithin: '1h' } }] };
+    config['replication'] = replication;
+    writeFileSync(engine.paths.configFile, JSON.stringify(config, null, 2));
+    const report = await engine.forget({ dryRun: true });
+    return [...bases].filter(([, id]) => report.decisions.find((d) => d.id === id)?.keep).map(([hoursAgo]) => hoursAgo);
+  };
+  assert.deepEqual(await keptBases({}), [30, 20, 5], 'the default 48 h window needs every generation');
+  // 12 h back is inside the 20-hour-old generation: the 30-hour-old one is no longer needed.
+  assert.deepEqual(await keptBases({ pointInTimeHours: 12, rebaseHours: 12 }), [20, 5]);
+  assert.deepEqual(await keptBases({ pointInTimeHours: 2, rebaseHours: 2 }), [5]);
 });
