@@ -174,14 +174,21 @@ class HeldLock implements RepoLock {
   readonly exclusive: boolean;
   private current: Id;
   private timer: NodeJS.Timeout | null = null;
-  private refreshing: Promise<void> = Promise.resolve();
+  /** The refresh in progress, if any: release() waits for it, and no second one starts beside it. */
+  private refreshing: Promise<void> | null = null;
   private released = false;
 
   constructor(private readonly store: LockStore, id: Id, exclusive: boolean, private readonly me: Identity, refreshMs: number) {
     this.current = id;
     this.exclusive = exclusive;
     this.timer = setInterval(() => {
-      this.refreshing = this.refresh();
+      // A save slower than the interval (a slow NAS, S3 retrying) must not overlap the next one:
+      // two in flight could finish in either order, and release() would wait for only one of them,
+      // leaving a lock file with our live PID that nobody treats as stale for 30 minutes.
+      if (this.refreshing) return;
+      this.refreshing = this.refresh().finally(() => {
+        this.refreshing = null;
+      });
     }, refreshMs);
     this.timer.unref(); // a held lock must not keep the process alive
   }
@@ -215,7 +222,7 @@ class HeldLock implements RepoLock {
     if (this.released) return;
     this.released = true;
     if (this.timer) clearInterval(this.timer);
-    await this.refreshing;
+    if (this.refreshing) await this.refreshing;
     await this.removeFile(this.current);
   }
 }

@@ -100,19 +100,52 @@ test('a held lock refreshes: a new lock file replaces the old one', async (t) =>
     saveLockFile: (json: string) => repo.saveUnpacked('lock', json),
     loadLockFile: (id: string) => repo.loadUnpacked('lock', id),
   };
+  // The refresh timer is driven by hand: with a real 40 ms interval a refresh could be half done (two
+  // files) while the files are listed, or not started yet on a loaded machine. One tick is one refresh.
+  t.mock.timers.enable({ apis: ['setInterval'] });
   let clock = Date.now();
   const lock = await acquireLock(store, { refreshMs: 40, now: () => new Date(clock) });
   const first = lock.id;
   clock += 60_000;
-  await sleep(150);
+  t.mock.timers.tick(40);
+  // The refresh is done when the new file is the only one left: the old one is removed last.
+  let files = await repo.backend.list('lock');
+  for (const deadline = Date.now() + 10_000; !(lock.id !== first && files.length === 1 && files[0]?.name === lock.id) && Date.now() < deadline;) {
+    await sleep(10);
+    files = await repo.backend.list('lock');
+  }
   assert.notEqual(lock.id, first);
-  const files = await repo.backend.list('lock');
   assert.deepEqual(files.map((f) => f.name), [lock.id]);
   const content = JSON.parse(await repo.loadUnpacked('lock', lock.id)) as { time: string; pid: number; exclusive: boolean };
   assert.equal(content.pid, process.pid);
   assert.equal(content.exclusive, false);
   assert.ok(Date.parse(content.time) > Date.now() + 30_000, 'the refreshed lock carries the new time');
   await lock.release();
+  t.mock.timers.tick(200);
   await sleep(100);
   assert.deepEqual(await repo.backend.list('lock'), [], 'no refresh after release');
+});
+
+test('a refresh slower than the interval is not overlapped, and release leaves no lock file behind', async (t) => {
+  const { repo } = await newRepo(t);
+  // Saves after the first one wait until the test lets them finish: a slow NAS or an S3 endpoint retrying.
+  const gates: (() => void)[] = [];
+  let saves = 0;
+  const store = {
+    backend: repo.backend,
+    saveLockFile: async (json: string) => {
+      if (saves++ > 0) await new Promise<void>((resolve) => gates.push(resolve));
+      return repo.saveUnpacked('lock', json);
+    },
+    loadLockFile: (id: string) => repo.loadUnpacked('lock', id),
+  };
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const lock = await acquireLock(store, { refreshMs: 40 });
+  for (let i = 0; i < 5; i++) t.mock.timers.tick(40);
+  await sleep(20);
+  assert.equal(saves, 2, 'one refresh in flight; the four ticks during it started none');
+  const releasing = lock.release();
+  for (const open of gates.splice(0)) open();
+  await releasing;
+  assert.deepEqual(await repo.backend.list('lock'), [], 'the refresh that finished during release was removed too');
 });
