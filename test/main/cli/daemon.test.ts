@@ -5,7 +5,7 @@
  * lock released, no run left 'running', and the repository intact for restic.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -62,12 +62,12 @@ test('daemon: a snapshot every minute on time, then SIGTERM mid-snapshot exits 0
     if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill('SIGKILL');
   });
 
-  const waitFor = async (cond: () => boolean, ms: number, what: string) => {
+  const waitFor = async (cond: () => boolean, ms: number, what: string, everyMs = 200) => {
     const end = Date.now() + ms;
     while (!cond()) {
       if (Date.now() > end) assert.fail(`timed out waiting for ${what}\n${stderr}`);
       if (daemon.exitCode !== null) assert.fail(`the daemon exited ${daemon.exitCode} early\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, everyMs));
     }
   };
   const scheduled = () => starts.filter((s) => !s.catchUp);
@@ -88,8 +88,12 @@ test('daemon: a snapshot every minute on time, then SIGTERM mid-snapshot exits 0
     assert.ok(late >= 0 && late < 20_000, `snapshot for ${s.scheduledFor} started ${late} ms after its minute`);
   }
 
-  // The last of them has just started: SIGTERM 1.5 s into it, while it copies, verifies or stores.
-  await new Promise((r) => setTimeout(r, 1500));
+  // SIGTERM inside a snapshot: once its copy of the database is in tmp/ (the copy stays until the snapshot ends).
+  // A fixed delay after the start line is not enough: on a fast machine a snapshot of the unchanged database
+  // takes about 2 s, start-up included. If the poll misses one, the next minute's snapshot is caught.
+  const tmp = join(home, 'tmp');
+  const copying = () => existsSync(tmp) && readdirSync(tmp).some((n) => n.endsWith('.copy'));
+  await waitFor(copying, 90_000, 'a snapshot copying the database', 10);
   const killedAt = Date.now();
   daemon.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;

@@ -30,7 +30,7 @@ async function setup(t: TestContext) {
   const twilio = await startHttpReceiver({ status: 201 });
   t.after(() => Promise.all([smtp.close(), slack.close(), twilio.close()]));
   let offsetMs = 0;
-  // Snapshots are stamped with the wall clock; the engine's clock is the wall clock plus a shift the test sets.
+  // The engine's clock (which also stamps snapshots) is the wall clock plus a shift the test sets.
   const clock = { now: () => new Date(Date.now() + offsetMs) };
   const secrets = {
     ...fakeSecrets({ 'smtp-password': SMTP_PASSWORD, 'slack-webhook-url': `${slack.baseUrl}${SLACK_PATH}`, 'twilio-auth-token': TWILIO_TOKEN }),
@@ -83,8 +83,9 @@ test('a two-hour gap raises "no backup in the last hour" exactly once; a new sna
   assert.match(smtp.mails[0]!.text, /is 2 h old/);
 
   await engine.snapshotDatabase();
-  // The new snapshot is stamped with the wall clock; the simulated clock resumes just after it.
-  shift(1000);
+  // The new snapshot is stamped with the engine's (shifted) clock: one second after it, only it can resolve
+  // the gap (shifting back to the wall clock would make the first snapshot fresh again).
+  shift(2 * HOUR + 3 * 60_000 + 1000);
   const resolved = await engine.evaluateAlerts();
   assert.deepEqual([resolved.resolved, resolved.open, resolved.failedDeliveries], [1, 0, 0]);
   assert.equal(resolved.delivered, 4, 'the resolution goes to every channel that got the alert');

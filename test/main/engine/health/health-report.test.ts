@@ -151,8 +151,8 @@ test('a two-hour gap after real snapshots raises "no backup in the last hour"; a
 
   const second = await engine.snapshotDatabase();
   assert.notEqual(second.snapshotId, first.snapshotId);
-  // The snapshot is stamped with the wall clock: the simulated clock resumes just after it.
-  clock.current = new Date(Date.now() + 1000);
+  // The snapshot is stamped with the engine's clock, two hours on: one second after it, only it can resolve the gap.
+  clock.current = new Date(clock.current.getTime() + 1000);
   const after = await engine.health();
   assert.deepEqual(after.conditions, []);
   assert.equal(after.overall, 'healthy');

@@ -87,6 +87,33 @@ test('a damaged pack read again every day does not push healthy packs past their
   assert.deepEqual(packs.filter((p) => !readOn.has(p)), [], 'every pack read within 30 days despite the daily re-read');
 });
 
+test('wherever the damaged pack falls in the rotation, every pack is read within 30 days at ceil(total/30) a day', () => {
+  // In a real repository pack IDs are random, so the damaged pack's place in the order is too (it once failed CI at
+  // one place only): every place, for every pack count around one and two packs a day.
+  const problems: string[] = [];
+  for (let total = 1; total <= 70; total++) {
+    const packs = packIds(total);
+    const quota = Math.ceil(total / 30);
+    for (const damaged of packs) {
+      const reads = new Map<string, PackReadState>();
+      const readOn = new Map<string, number>();
+      for (let day = 0; day < 30; day++) {
+        const now = new Date(START + day * DAY_MS);
+        const { selected } = planPackRotation({ packs, reads, now, readAllWithinDays: 30 });
+        if (day === 0 && selected.length !== quota) problems.push(`${total} packs: ${selected.length} read on day 0, not ${quota}`);
+        if (readOn.has(damaged) && !selected.includes(damaged)) problems.push(`${total} packs, damaged #${packs.indexOf(damaged)}: not read again on day ${day}`);
+        for (const p of selected) {
+          reads.set(p, { lastReadAt: now.toISOString(), ok: p !== damaged });
+          if (!readOn.has(p)) readOn.set(p, day);
+        }
+      }
+      const unread = packs.filter((p) => !readOn.has(p)).length;
+      if (unread > 0) problems.push(`${total} packs, damaged #${packs.indexOf(damaged)}: ${unread} never read in 30 days`);
+    }
+  }
+  assert.deepEqual(problems.slice(0, 10), []);
+});
+
 test('never-read packs come before packs read recently; overdue packs exceed the quota', () => {
   const packs = packIds(6);
   const now = new Date(START);
