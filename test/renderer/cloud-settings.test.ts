@@ -4,15 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { maybeScreenshot, startUiHarness } from '../support/ui-harness.ts';
+import { maybeScreenshot, startConfiguredUi } from '../support/ui-harness.ts';
 
 const KEYS = { 's3-access-key-id': 'AKIAQBTESTKEY7EXAMPLE', 's3-secret-access-key': 'qbSecretKey/9f8e7d6c5b4a3210ZYXWVutsrq' } as const;
 
 test('the S3 bucket is saved to config.json and the S3 keys to the keychain only', async (t) => {
-  const ui = await startUiHarness(t);
+  const ui = await startConfiguredUi(t, 'settings');
   if (!ui) return;
-  await ui.configure();
-  await ui.open('settings');
   const { page } = ui;
   await page.waitForSelector('#section-cloud');
   await page.check('#f-cloud-enabled');

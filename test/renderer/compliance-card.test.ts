@@ -8,18 +8,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appendOperation } from '../../main/engine/compliance/oplog.ts';
 import { requireTool } from '../support/tools.ts';
-import { maybeScreenshot, startUiHarness } from '../support/ui-harness.ts';
+import { backUpNow, maybeScreenshot, startConfiguredUi, waitForBackupSuccess } from '../support/ui-harness.ts';
 
 test('the compliance card shows a fresh installation as not violated, then a logged early deletion loudly', async (t) => {
   if (!requireTool(t, 'restic')) return;
-  const ui = await startUiHarness(t);
+  const ui = await startConfiguredUi(t);
   if (!ui) return;
-  await ui.configure();
-  await ui.open();
   const { page } = ui;
-  await page.click('[data-action=backup-now]');
-  await page.waitForSelector('[data-testid=history] tr[data-job=snapshot][data-result=success]', { timeout: 30_000 });
-  await page.waitForSelector('[data-testid=history] tr[data-job=backup][data-result=success]', { timeout: 30_000 });
+  await backUpNow(page);
+  await waitForBackupSuccess(page);
 
   const card = page.locator('[data-testid=compliance]');
   // The card reloads after each finished run: wait for the one that has both runs' entries flushed.

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { requireTool } from '../support/tools.ts';
-import { maybeScreenshot, startUiHarness } from '../support/ui-harness.ts';
+import { backUpNow, maybeScreenshot, startConfiguredUi, waitForBackupSuccess } from '../support/ui-harness.ts';
 
 /** Records every job/phase the progress panel shows, from now on (progress can be brief). */
 async function watchProgress(page: Page): Promise<void> {
@@ -23,24 +23,17 @@ async function progressSeen(page: Page): Promise<string[]> {
   return page.evaluate('window.__progressSeen') as Promise<string[]>;
 }
 
-async function backUpNow(page: Page): Promise<void> {
-  await page.click('[data-action=backup-now]');
-}
-
 test('Back up now shows the job running, then success in the history and a healthy state', async (t) => {
   if (!requireTool(t, 'restic')) return;
-  const ui = await startUiHarness(t);
+  const ui = await startConfiguredUi(t);
   if (!ui) return;
-  await ui.configure();
-  await ui.open();
   const { page } = ui;
   await page.waitForSelector('[data-testid=overall]');
   assert.match(await page.textContent('[data-testid=history]') ?? '', /No job has run yet/);
   await watchProgress(page);
   await backUpNow(page);
   await page.waitForSelector('[data-testid=notice]:has-text("Started: snapshot, backup")');
-  await page.waitForSelector('[data-testid=history] tr[data-job=snapshot][data-result=success]', { timeout: 30_000 });
-  await page.waitForSelector('[data-testid=history] tr[data-job=backup][data-result=success]', { timeout: 30_000 });
+  await waitForBackupSuccess(page);
   await page.waitForSelector('[data-testid=progress] >> text=No job is running.');
 
   const seen = await progressSeen(page);
@@ -56,14 +49,11 @@ test('Back up now shows the job running, then success in the history and a healt
 
 test('a failing source turns the state critical and shows the alert', async (t) => {
   if (!requireTool(t, 'restic')) return;
-  const ui = await startUiHarness(t);
+  const ui = await startConfiguredUi(t);
   if (!ui) return;
-  await ui.configure();
-  await ui.open();
   const { page } = ui;
   await backUpNow(page);
-  await page.waitForSelector('[data-testid=history] tr[data-job=snapshot][data-result=success]', { timeout: 30_000 });
-  await page.waitForSelector('[data-testid=history] tr[data-job=backup][data-result=success]', { timeout: 30_000 });
+  await waitForBackupSuccess(page);
   assert.notEqual(await page.getAttribute('[data-testid=overall]', 'data-state'), 'critical');
 
   // The trading database disappears (a moved volume); two hours later the next snapshot fails.
@@ -84,14 +74,11 @@ test('a failing source turns the state critical and shows the alert', async (t) 
 
 test('Run restore test shows the drill evidence and opens its report in a sandboxed frame', async (t) => {
   if (!requireTool(t, 'restic')) return;
-  const ui = await startUiHarness(t);
+  const ui = await startConfiguredUi(t);
   if (!ui) return;
-  await ui.configure();
-  await ui.open();
   const { page } = ui;
   await backUpNow(page);
-  await page.waitForSelector('[data-testid=history] tr[data-job=snapshot][data-result=success]', { timeout: 30_000 });
-  await page.waitForSelector('[data-testid=history] tr[data-job=backup][data-result=success]', { timeout: 30_000 });
+  await waitForBackupSuccess(page);
   assert.match(await page.textContent('[data-testid=drills]') ?? '', /No restore drill yet/);
 
   await page.click('[data-action=restore-test]');

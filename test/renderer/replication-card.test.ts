@@ -10,14 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { requireTool } from '../support/tools.ts';
 import { startTradingWriter } from '../support/trading-writer.ts';
-import { maybeScreenshot, startUiHarness } from '../support/ui-harness.ts';
+import { maybeScreenshot, startConfiguredUi } from '../support/ui-harness.ts';
 
 test('the replication card is absent when off, healthy while shipping, critical when the enabled replicator stops', { timeout: 120_000 }, async (t) => {
   if (!requireTool(t, 'restic')) return;
-  const ui = await startUiHarness(t);
+  const ui = await startConfiguredUi(t);
   if (!ui) return;
-  await ui.configure();
-  await ui.open();
   const { page, engine } = ui;
   await page.waitForSelector('[data-testid=tier-1]');
   assert.equal(await page.locator('[data-testid=replication]').count(), 0, 'replication off: no card');

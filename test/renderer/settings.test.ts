@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { maybeScreenshot, startUiHarness, UI_PASSWORD } from '../support/ui-harness.ts';
+import { maybeScreenshot, startConfiguredUi, UI_PASSWORD } from '../support/ui-harness.ts';
 
 const CRON = '#f-schedule-jobs-snapshot-cron';
 
 test('invalid settings are refused with the field named next to it; valid ones are saved', async (t) => {
-  const ui = await startUiHarness(t);
+  const ui = await startConfiguredUi(t, 'settings');
   if (!ui) return;
-  await ui.configure();
-  await ui.open('settings');
   const { page } = ui;
   const configFile = join(ui.home, 'config.json');
   const before = readFileSync(configFile, 'utf8');
@@ -47,10 +45,8 @@ test('invalid settings are refused with the field named next to it; valid ones a
 });
 
 test('secrets go to the keychain and never reach the renderer in clear after saving', async (t) => {
-  const ui = await startUiHarness(t);
+  const ui = await startConfiguredUi(t, 'settings');
   if (!ui) return;
-  await ui.configure();
-  await ui.open('settings');
   const { page } = ui;
   const secrets = { 'smtp-password': 'smtp-pass-4f8d1c2a', 'slack-webhook-url': 'https://hooks.slack.com/services/T000/B000/xyzSECRET9' };
   for (const [name, value] of Object.entries(secrets)) {

@@ -201,3 +201,23 @@ export async function maybeScreenshot(page: Page, name: string, fullPage = true)
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }
+
+/** Starts the harness with the wizard already run and the renderer open (at `view`): how most UI tests begin. */
+export async function startConfiguredUi(t: TestContext, view?: 'dashboard' | 'settings'): Promise<UiHarness | null> {
+  const ui = await startUiHarness(t);
+  if (!ui) return null;
+  await ui.configure();
+  await ui.open(view);
+  return ui;
+}
+
+/** Clicks the dashboard's "Back up now" (it starts the database snapshot and the file backup). */
+export async function backUpNow(page: Page): Promise<void> {
+  await page.click('[data-action=backup-now]');
+}
+
+/** Waits until the history lists a successful database snapshot and a successful file backup. */
+export async function waitForBackupSuccess(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid=history] tr[data-job=snapshot][data-result=success]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid=history] tr[data-job=backup][data-result=success]', { timeout: 30_000 });
+}

@@ -8,10 +8,9 @@
  * checkpoints ran, returned busy, and copied every frame (a TRUNCATE that
  * completed reset the WAL).
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { serveJsonLines, startJsonLineChild } from './json-line-child.ts';
 
 export interface CheckpointerStats {
   runs: number;
@@ -20,17 +19,7 @@ export interface CheckpointerStats {
 }
 
 export async function startCheckpointer(dbPath: string, mode: 'PASSIVE' | 'TRUNCATE', everyMs: number): Promise<{ stop(): Promise<CheckpointerStats> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), dbPath, mode, String(everyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const iterator = lines[Symbol.asyncIterator]();
-  await iterator.next(); // {"ready":true}
-  return {
-    async stop() {
-      child.kill('SIGTERM');
-      const line = await iterator.next();
-      return JSON.parse(String(line.value)) as CheckpointerStats;
-    },
-  };
+  return startJsonLineChild<CheckpointerStats>(fileURLToPath(import.meta.url), [dbPath, mode, String(everyMs)], 'WAL checkpointer');
 }
 
 function run(dbPath: string, mode: string, everyMs: number): void {
@@ -42,12 +31,11 @@ function run(dbPath: string, mode: string, everyMs: number): void {
     if (row.busy) stats.busy++;
     else if (row.log === row.checkpointed) stats.completed++;
   }, everyMs);
-  process.on('SIGTERM', () => {
+  serveJsonLines(() => {
     clearInterval(timer);
     db.close();
-    process.stdout.write(`${JSON.stringify(stats)}\n`, () => process.exit(0));
+    return stats;
   });
-  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

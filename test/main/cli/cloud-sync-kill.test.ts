@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { LocalBackend } from '../../../main/engine/backends/local-backend.ts';
-import { createEngine } from '../../../main/engine/engine.ts';
-import { startCli, type CliEnv, type CliResult } from '../../support/cli.ts';
+import { runCliAsync, startCliChild } from '../../support/cli-child.ts';
+import { initCloudTestEngine, writeCloudSection } from '../../support/cloud-engine.ts';
 import { resticOk } from '../../support/restic.ts';
-import { startS3Server, testCloudConfig, testSecrets } from '../../support/s3-server.ts';
+import { startS3Server, testCloudConfig } from '../../support/s3-server.ts';
 import { downloadPrefix, listKeys, plainS3Client } from '../../support/s3-download.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { requireTool } from '../../support/tools.ts';
@@ -25,13 +24,9 @@ test('kill -9 during a multipart upload: the next sync sends only what was missi
   const s3 = await startS3Server(t);
   const dir = tempDir(t);
   const files = join(dir, 'files');
-  const home = join(dir, 'home');
   writeTree(files, { 'a.txt': 'small file\n', 'big.bin': randomBytes(12_000_000) });
-  const engine = createEngine({ home, kdf: { N: 1024, r: 8, p: 1 }, secrets: testSecrets() });
-  t.after(() => engine.close());
-  await engine.initialize({ repoPath: join(dir, 'repo'), files: [files] });
-  const configFile = join(home, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')) as object, cloud: testCloudConfig(s3.endpoint, s3.bucket) }));
+  const { engine, home, configFile } = await initCloudTestEngine(t, dir, files);
+  writeCloudSection(configFile, testCloudConfig(s3.endpoint, s3.bucket));
   await engine.backupFiles();
   const repo = new LocalBackend(join(dir, 'repo'));
   const local = (await Promise.all((['config', 'key', 'data', 'index', 'snapshot', 'wal', 'oplog'] as const).map((type) => repo.list(type)))).flat();
@@ -39,29 +34,19 @@ test('kill -9 during a multipart upload: the next sync sends only what was missi
   const client = plainS3Client(s3.endpoint);
   t.after(() => client.destroy());
   // 1 MiB/s: the 12 MB pack (two 8 MiB parts) takes about 12 s, so the kill lands inside it.
-  const child = startCli(['cloud', 'sync', '--limit-kibps', '1024'], { home, password: PASSWORD, extraEnv: S3_ENV });
-  // Read its output: a child blocked on a full pipe stops uploading, and what it said explains a failure.
-  let childErr = '';
-  child.stdout?.resume();
-  child.stderr?.on('data', (d: Buffer) => { childErr += d.toString(); });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-  const deadline = Date.now() + 30_000;
-  while (!(await listKeysWithin(client, s3.bucket, 'repo/', 10_000)).some((k) => k.key === 'repo/config')) {
-    assert.ok(Date.now() < deadline, `the child never uploaded the config: ${childErr.trim().slice(-500)}`);
-    assert.equal(child.exitCode, null, `the child exited early: ${childErr.trim().slice(-500)}`);
-    await sleep(100);
-  }
+  const sync = startCliChild(t, ['cloud', 'sync', '--limit-kibps', '1024'], { home, password: PASSWORD, extraEnv: S3_ENV });
+  await sync.waitUntil(async () => (await listKeysWithin(client, s3.bucket, 'repo/', 10_000)).some((k) => k.key === 'repo/config'), {
+    limitMs: 30_000, pollMs: 100, timeoutMessage: 'the child never uploaded the config', exitedMessage: 'the child exited early',
+  });
   await sleep(2_500);
-  child.kill('SIGKILL');
-  await exited;
+  await sync.kill9();
 
   const afterKill = await listKeysWithin(client, s3.bucket, 'repo/', 10_000);
   assert.ok(afterKill.length >= 2 && afterKill.length < local.length, `interrupted mid-way: ${afterKill.length} of ${local.length} objects`);
   assert.ok(!afterKill.some((k) => k.key.startsWith('repo/snapshots/')), 'no snapshot before its data');
 
   // Asynchronously: s3rver runs in this process, so a blocking spawnSync would starve it.
-  const r = await runCliAsync(['cloud', 'sync', '--json'], { home, password: PASSWORD, extraEnv: S3_ENV }, 90_000);
+  const r = await runCliAsync(t, ['cloud', 'sync', '--json'], { home, password: PASSWORD, extraEnv: S3_ENV }, 90_000);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as { uploaded: number; skipped: number };
   assert.equal(report.skipped, afterKill.length, 'every finished file is kept');
@@ -71,24 +56,6 @@ test('kill -9 during a multipart upload: the next sync sends only what was missi
   await downloadPrefix(client, s3.bucket, 'repo', folder);
   resticOk(folder, PASSWORD, ['check', '--read-data']);
 });
-
-/** Runs the CLI without blocking this process (s3rver lives here); a child still running after `limitMs` is killed and reported. */
-async function runCliAsync(args: string[], env: CliEnv, limitMs: number): Promise<CliResult> {
-  const child = startCli(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, limitMs);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(timer);
-  assert.ok(!timedOut, `quantai-backup ${args.join(' ')} was still running after ${limitMs / 1000} s: ${stderr.trim().slice(-500)}`);
-  return { code, stdout, stderr };
-}
 
 /** listKeys, given up after `limitMs` instead of waiting on a stuck connection. */
 function listKeysWithin(client: S3Client, bucket: string, prefix: string, limitMs: number): Promise<{ key: string; size: number }[]> {

@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
-import { parseJsonOutput, runCli, startCli } from '../../support/cli.ts';
+import { parseJsonOutput, runCli } from '../../support/cli.ts';
+import { startCliChild } from '../../support/cli-child.ts';
 import { fingerprint, sha256File } from '../../support/fingerprint.ts';
 import { restic, resticOk } from '../../support/restic.ts';
 import { requireTool } from '../../support/tools.ts';
@@ -20,27 +21,18 @@ import { mulberry32 } from '../../support/seeded-random.ts';
 
 const PASSWORD = 'crash-test-password';
 
-async function killAfter(args: string[], env: { home: string; password: string }, delayMs: number): Promise<string> {
-  const child = startCli(args, env);
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-  const code = await exited;
-  clearTimeout(timer);
-  return code === null ? 'killed' : `exited ${code}${code ? `: ${stderr.trim()}` : ''}`;
+async function killAfter(t: TestContext, args: string[], env: { home: string; password: string }, delayMs: number): Promise<string> {
+  const run = startCliChild(t, args, env);
+  const { code } = await run.exitWithin(delayMs);
+  return code === null ? 'killed' : `exited ${code}${code ? `: ${run.stderr().trim()}` : ''}`;
 }
 
 /** Starts `snapshot` and kills it with SIGKILL as soon as its own copy of the database shows up in tmp/; returns what tmp/ holds then. */
-async function killMidCopy(env: { home: string; password: string }, tmp: string): Promise<string[]> {
+async function killMidCopy(t: TestContext, env: { home: string; password: string }, tmp: string): Promise<string[]> {
   const before = new Set(existsSync(tmp) ? readdirSync(tmp) : []);
-  const child = startCli(['snapshot'], env);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let done = false;
-  void exited.then(() => (done = true));
-  while (!done && !(existsSync(tmp) && readdirSync(tmp).some((n) => n.endsWith('.copy') && !before.has(n)))) await new Promise((r) => setTimeout(r, 5));
-  child.kill('SIGKILL');
-  assert.equal(await exited, null, 'the snapshot was killed mid-copy, not finished');
+  const run = startCliChild(t, ['snapshot'], env);
+  while (run.running() && !(existsSync(tmp) && readdirSync(tmp).some((n) => n.endsWith('.copy') && !before.has(n)))) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(await run.kill9(), null, 'the snapshot was killed mid-copy, not finished');
   return readdirSync(tmp);
 }
 
@@ -94,7 +86,7 @@ test('kill -9 during snapshot and backup never damages earlier snapshots', { tim
     if (isSnapshot) touchDb();
     else touchFiles(round);
     const delay = Math.floor(random() * (isSnapshot ? snapshotMs : backupMs) * 1.1);
-    const outcome = await killAfter([isSnapshot ? 'snapshot' : 'backup'], env, delay);
+    const outcome = await killAfter(t, [isSnapshot ? 'snapshot' : 'backup'], env, delay);
     t.diagnostic(`round ${round}: ${isSnapshot ? 'snapshot' : 'backup'} killed at ${delay} ms -> ${outcome}`);
 
     // restic's exclusive lock for check waits for no one, stale or not; `restic unlock` removes only
@@ -120,7 +112,7 @@ test('kill -9 during snapshot and backup never damages earlier snapshots', { tim
   t.diagnostic(`left in tmp/ by the killed runs: ${leftBehind().join(', ') || 'nothing'}`);
   // And one kill that surely lands mid-copy, leaving a plain copy of the database behind.
   touchDb();
-  const midCopy = await killMidCopy(env, tmp);
+  const midCopy = await killMidCopy(t, env, tmp);
   t.diagnostic(`left in tmp/ by the kill mid-copy: ${midCopy.join(', ')}`);
   assert.ok(midCopy.some((n) => n.endsWith('.copy')), midCopy.join(', '));
   touchDb();

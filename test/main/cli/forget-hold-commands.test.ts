@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { LocalBackend } from '../../../main/engine/backends/local-backend.ts';
 import { Repository } from '../../../main/engine/repo/repository.ts';
-import { parseJsonOutput, runCli, startCli, type CliResult } from '../../support/cli.ts';
+import { parseJsonOutput, runCli, type CliResult } from '../../support/cli.ts';
+import { startCliChild } from '../../support/cli-child.ts';
 import { restic, resticOk } from '../../support/restic.ts';
 import { requireTool } from '../../support/tools.ts';
 import { tempDir } from '../../support/temp-dir.ts';
@@ -99,13 +100,9 @@ test('forget --dry-run, the brake, forget --force and holds on a real repository
   // kill -9 in the middle of the removals: restic still reads the repository, and the next run finishes the job.
   const kept = plan.decisions.filter((d) => d.keep).map((d) => d.id).sort();
   const snapshotsDir = join(repoDir, 'snapshots');
-  const child = startCli(['forget', '--force'], env);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let finished = false;
-  void exited.then(() => (finished = true));
-  while (!finished && readdirSync(snapshotsDir).length === total) await new Promise((r) => setTimeout(r, 2));
-  child.kill('SIGKILL');
-  assert.equal(await exited, null, 'forget was killed while removing snapshots');
+  const forgetRun = startCliChild(t, ['forget', '--force'], env);
+  while (forgetRun.running() && readdirSync(snapshotsDir).length === total) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(await forgetRun.kill9(), null, 'forget was killed while removing snapshots');
   const left = readdirSync(snapshotsDir).length;
   assert.ok(left < total && left > kept.length, `killed part way: ${left} snapshot files left`);
   // restic 0.14 does not skip a dead process's lock by itself: `unlock` removes it only because it is stale.

@@ -8,11 +8,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { LocalBackend } from '../../../main/engine/backends/local-backend.ts';
 import { MIRRORED_TYPES } from '../../../main/engine/cloud/mirror-plan.ts';
-import { startCli, type CliEnv, type CliResult } from '../../support/cli.ts';
+import { runCliAsync, startCliChild } from '../../support/cli-child.ts';
 import { fingerprint } from '../../support/fingerprint.ts';
 import { loopDrive } from '../../support/loop-drive.ts';
 import { restic, resticOk } from '../../support/restic.ts';
@@ -32,19 +31,6 @@ function packsOn(repo: string): number {
   return n;
 }
 
-/** Runs the CLI as a child without blocking this process; still running after `limitMs`: killed and reported. */
-async function runCliAsync(args: string[], env: CliEnv, limitMs: number): Promise<CliResult> {
-  const child = startCli(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
-
 test('kill -9 mid-copy: the drive stays a repository restic checks clean; the next copy sends only what is missing', { timeout: 180_000 }, async (t) => {
   if (!requireTool(t, 'restic')) return;
   const drive = loopDrive(t, { fs: 'ext4', label: 'KILLED', sizeMiB: 96 });
@@ -59,20 +45,11 @@ test('kill -9 mid-copy: the drive stays a repository restic checks clean; the ne
   assert.ok(localPacks >= 20, `${localPacks} packs locally`);
 
   const env = { home: fx.home, password: PASSWORD };
-  const child = startCli(['offsite', 'copy', '--label', 'killed', '--json'], env);
-  let childErr = '';
-  child.stdout?.resume();
-  child.stderr?.on('data', (d: Buffer) => { childErr += d.toString(); });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-  const deadline = Date.now() + 90_000;
-  while (packsOn(repo) < 3) {
-    assert.ok(Date.now() < deadline, `no packs landed on the drive: ${childErr.trim().slice(-500)}`);
-    assert.equal(child.exitCode, null, `the copy ended before it could be killed: ${childErr.trim().slice(-500)}`);
-    await sleep(5);
-  }
-  child.kill('SIGKILL');
-  await exited;
+  const copy = startCliChild(t, ['offsite', 'copy', '--label', 'killed', '--json'], env);
+  await copy.waitUntil(() => packsOn(repo) >= 3, {
+    limitMs: 90_000, pollMs: 5, timeoutMessage: 'no packs landed on the drive', exitedMessage: 'the copy ended before it could be killed',
+  });
+  await copy.kill9();
 
   const landed = packsOn(repo);
   assert.ok(landed >= 3 && landed < localPacks, `killed mid-way: ${landed} of ${localPacks} packs on the drive`);
@@ -85,7 +62,7 @@ test('kill -9 mid-copy: the drive stays a repository restic checks clean; the ne
 
   // What the next copy has to look at: every mirrored file of the local repository now.
   const localFiles = (await Promise.all(MIRRORED_TYPES.map((type) => source.list(type)))).flat().length;
-  const r = await runCliAsync(['offsite', 'copy', '--label', 'killed', '--json'], env, 120_000);
+  const r = await runCliAsync(t, ['offsite', 'copy', '--label', 'killed', '--json'], env, 120_000);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as { uploaded: number; skipped: number; staleTempFilesRemoved: number; snapshotIds: string[] };
   assert.equal(report.skipped, onDrive.length, 'every file finished before the kill is kept');

@@ -9,8 +9,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { parseJsonOutput, runCli, startCli } from '../../support/cli.ts';
+import { test, type TestContext } from 'node:test';
+import { parseJsonOutput, runCli } from '../../support/cli.ts';
+import { startCliChild } from '../../support/cli-child.ts';
 import { restic, resticOk } from '../../support/restic.ts';
 import { requireTool } from '../../support/tools.ts';
 import { assertRestores, cli, forget, PASSWORD, pruneHome } from './prune-support.ts';
@@ -40,19 +41,12 @@ function reached(trigger: Trigger, repo: string, before: { data: Set<string>; in
 }
 
 /** Starts `prune` and kills it with SIGKILL at the trigger (plus up to `jitterMs`), or after `delayMs` at the latest. */
-async function killPrune(args: string[], env: { home: string; password: string }, repo: string, trigger: Trigger, delayMs: number, jitterMs: number): Promise<string> {
+async function killPrune(t: TestContext, args: string[], env: { home: string; password: string }, repo: string, trigger: Trigger, delayMs: number, jitterMs: number): Promise<string> {
   const before = { data: repoFiles(repo, 'data'), index: repoFiles(repo, 'index') };
-  const child = startCli(args, env);
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr += d));
-  let code: number | null | undefined;
-  const exited = new Promise<void>((resolve) => child.on('exit', (c) => {
-    code = c;
-    resolve();
-  }));
+  const run = startCliChild(t, args, env);
   const started = Date.now();
   let how = `at ${delayMs} ms`;
-  while (code === undefined && Date.now() - started < delayMs) {
+  while (run.running() && Date.now() - started < delayMs) {
     if (reached(trigger, repo, before)) {
       how = `${Math.round(jitterMs)} ms after ${trigger} (at ${Date.now() - started} ms)`;
       await new Promise((r) => setTimeout(r, jitterMs));
@@ -60,9 +54,8 @@ async function killPrune(args: string[], env: { home: string; password: string }
     }
     await new Promise((r) => setTimeout(r, 2));
   }
-  child.kill('SIGKILL');
-  await exited;
-  return code === null ? `killed ${how}` : `exited ${code}${code ? `: ${stderr.trim()}` : ''}`;
+  const code = await run.kill9();
+  return code === null ? `killed ${how}` : `exited ${code}${code ? `: ${run.stderr().trim()}` : ''}`;
 }
 
 function packCount(repo: string): number {
@@ -91,7 +84,7 @@ test('kill -9 during prune leaves the repository readable and the next prune fin
     const trigger = TRIGGERS[round % TRIGGERS.length]!;
     // A timed kill lands anywhere in a run; a triggered one waits for its step (a run's length at most).
     const delay = Math.floor(planMs * (trigger === 'timed' ? 0.5 + random() : 4));
-    const outcome = await killPrune(['prune', '--max-unused', '0'], env, home.repo, trigger, delay, random() * 40);
+    const outcome = await killPrune(t, ['prune', '--max-unused', '0'], env, home.repo, trigger, delay, random() * 40);
     outcomes.push(outcome);
     t.diagnostic(`round ${round}: ${outcome}; ${packCount(home.repo)} pack files`);
     resticOk(home.repo, PASSWORD, ['unlock']);

@@ -8,15 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LocalBackend } from '../../../../main/engine/backends/local-backend.ts';
-import { createEngine } from '../../../../main/engine/engine.ts';
+import { initCloudTestEngine, writeCloudSection } from '../../../support/cloud-engine.ts';
 import { startFaultProxy, type Fault } from '../../../support/fault-proxy.ts';
 import { fingerprint } from '../../../support/fingerprint.ts';
 import { resticOk } from '../../../support/restic.ts';
-import { startS3Server, testCloudConfig, testSecrets } from '../../../support/s3-server.ts';
+import { startS3Server, testCloudConfig } from '../../../support/s3-server.ts';
 import { downloadPrefix, plainS3Client } from '../../../support/s3-download.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { requireTool } from '../../../support/tools.ts';
@@ -43,13 +42,8 @@ test('the mirror survives SlowDown, resets, slow responses and stalls with nothi
   const files = join(dir, 'files');
   // A pack above the 5 MiB part size goes up in parts; the small files make several packs and snapshots.
   writeTree(files, { 'big.bin': randomBytes(11_000_000), 'notes/a.md': 'alpha\n'.repeat(200), 'notes/b.md': 'beta\n' });
-  const home = join(dir, 'home');
-  const repoPath = join(dir, 'repo');
-  const engine = createEngine({ home, kdf: { N: 1024, r: 8, p: 1 }, secrets: testSecrets() });
-  t.after(() => engine.close());
-  await engine.initialize({ repoPath, files: [files] });
-  const configFile = join(home, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')) as object, cloud: testCloudConfig(proxy.endpoint, s3.bucket) }));
+  const { engine, repoPath, configFile } = await initCloudTestEngine(t, dir, files);
+  writeCloudSection(configFile, testCloudConfig(proxy.endpoint, s3.bucket));
   await engine.backupFiles();
   writeTree(files, { 'notes/c.md': 'gamma\n' });
   await engine.backupFiles();

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createEngine } from '../../../../main/engine/engine.ts';
+import { initCloudTestEngine } from '../../../support/cloud-engine.ts';
 import { resticOk } from '../../../support/restic.ts';
 import { S3_XMLNS, startRecordingS3, type RecordedRequest, type ScriptedReply } from '../../../support/recording-s3-server.ts';
-import { testCloudConfig, testSecrets } from '../../../support/s3-server.ts';
+import { testCloudConfig } from '../../../support/s3-server.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { requireTool } from '../../../support/tools.ts';
 import { writeTree } from '../verify/engine-fixture.ts';
@@ -34,12 +34,7 @@ test('packs are tagged with their blob type; snapshots carry the retain-until da
   const dir = tempDir(t);
   const files = join(dir, 'files');
   writeTree(files, { 'a/one.txt': 'first\n', 'a/two.txt': 'second\n'.repeat(500), 'b/three.bin': Buffer.alloc(70_000, 7) });
-  const home = join(dir, 'home');
-  const repoPath = join(dir, 'repo');
-  const engine = createEngine({ home, kdf: { N: 1024, r: 8, p: 1 }, secrets: testSecrets() });
-  t.after(() => engine.close());
-  await engine.initialize({ repoPath, files: [files] });
-  const configFile = join(home, 'config.json');
+  const { engine, repoPath, configFile } = await initCloudTestEngine(t, dir, files);
   const setTier = (tier: number): void => {
     const config = JSON.parse(readFileSync(configFile, 'utf8')) as { files: { sources: { path: string; tier?: number }[] } } & Record<string, unknown>;
     config.files.sources = config.files.sources.map((s) => ({ ...s, tier }));

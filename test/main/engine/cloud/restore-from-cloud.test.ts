@@ -6,15 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { initCloudTestEngine, writeCloudSection } from '../../../support/cloud-engine.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { main } from '../../../../main/cli/main.ts';
-import { createEngine } from '../../../../main/engine/engine.ts';
 import { fingerprint } from '../../../support/fingerprint.ts';
 import { startFaultProxy } from '../../../support/fault-proxy.ts';
-import { startS3Server, testCloudConfig, testSecrets } from '../../../support/s3-server.ts';
+import { startS3Server, testCloudConfig } from '../../../support/s3-server.ts';
 import { plainS3Client } from '../../../support/s3-download.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { writeTree } from '../verify/engine-fixture.ts';
@@ -39,11 +39,7 @@ async function repositoryInBucket(t: TestContext, keepLocal = false) {
   const tree: Record<string, string | Buffer> = { 'big/blob.bin': randomBytes(1_500_000), 'empty.txt': '' };
   for (let i = 0; i < 12; i++) tree[`notes/n${i}.md`] = `note ${i}\n`.repeat(i + 1);
   writeTree(source, tree);
-  const home = join(dir, 'home');
-  const repoPath = join(dir, 'repo');
-  const engine = createEngine({ home, kdf: { N: 1024, r: 8, p: 1 }, secrets: testSecrets() });
-  t.after(() => engine.close());
-  await engine.initialize({ repoPath, files: [source] });
+  const { engine, home, repoPath, configFile } = await initCloudTestEngine(t, dir, source);
   await engine.backupFiles();
 
   const client = plainS3Client(s3.endpoint);
@@ -52,9 +48,7 @@ async function repositoryInBucket(t: TestContext, keepLocal = false) {
   for (const key of keys) {
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `repo/${key}`, Body: readFileSync(join(repoPath, key)) }));
   }
-  const configFile = join(home, 'config.json');
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(configFile, JSON.stringify({ ...config, cloud: testCloudConfig(s3.endpoint, s3.bucket) }));
+  writeCloudSection(configFile, testCloudConfig(s3.endpoint, s3.bucket));
   if (!keepLocal) renameSync(repoPath, `${repoPath}.away`);
   return { s3, dir, home, source, engine, objects: keys.length, configFile };
 }
@@ -108,8 +102,7 @@ test('a restore of one small file reads only some pack bytes, not the whole repo
   // Route the engine through a pass-through proxy that records each request.
   const seen: { method: string; url: string; range: string | undefined }[] = [];
   const proxy = await startFaultProxy(t, fx.s3.port, { plan: (_n, req) => { seen.push({ method: req.method ?? '', url: req.url ?? '', range: req.headers.range }); return 'pass'; } });
-  const config = JSON.parse(readFileSync(fx.configFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(fx.configFile, JSON.stringify({ ...config, cloud: testCloudConfig(proxy.endpoint, fx.s3.bucket) }));
+  writeCloudSection(fx.configFile, testCloudConfig(proxy.endpoint, fx.s3.bucket));
 
   const target = join(fx.dir, 'one-file');
   const r = await fx.engine.restore('latest', { to: target, from: 'cloud', include: [join(fx.source, 'notes/n3.md')] });

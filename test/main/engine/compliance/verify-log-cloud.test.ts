@@ -5,12 +5,11 @@
  * deleted from the bucket is named.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { initCloudTestEngine, writeCloudSection } from '../../../support/cloud-engine.ts';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { createEngine } from '../../../../main/engine/engine.ts';
-import { startS3Server, testCloudConfig, testSecrets } from '../../../support/s3-server.ts';
+import { startS3Server, testCloudConfig } from '../../../support/s3-server.ts';
 import { listKeys, plainS3Client } from '../../../support/s3-download.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { writeTree } from '../verify/engine-fixture.ts';
@@ -20,14 +19,9 @@ test('verify-log --from cloud checks the mirrored log and names a batch deleted 
   const dir = tempDir(t);
   const source = join(dir, 'files');
   writeTree(source, { 'a.txt': 'alpha\n'.repeat(100), 'b/c.bin': Buffer.alloc(50_000, 3) });
-  const home = join(dir, 'home');
-  const engine = createEngine({ home, kdf: { N: 1024, r: 8, p: 1 }, secrets: testSecrets() });
-  t.after(() => engine.close());
-  await engine.initialize({ repoPath: join(dir, 'repo'), files: [source] });
+  const { engine, configFile } = await initCloudTestEngine(t, dir, source);
   await engine.backupFiles();
-  const configFile = join(home, 'config.json');
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(configFile, JSON.stringify({ ...config, cloud: testCloudConfig(s3.endpoint, s3.bucket) }));
+  writeCloudSection(configFile, testCloudConfig(s3.endpoint, s3.bucket));
   await engine.cloudSync();
 
   const client = plainS3Client(s3.endpoint);

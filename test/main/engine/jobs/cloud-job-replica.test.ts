@@ -2,14 +2,13 @@
 // bucket after the main one, records its own result and health follows it. Real s3rver, restic as oracle.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { initCloudTestEngine, writeCloudSection } from '../../../support/cloud-engine.ts';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { createEngine } from '../../../../main/engine/engine.ts';
 import { fingerprint } from '../../../support/fingerprint.ts';
 import { resticOk } from '../../../support/restic.ts';
-import { startS3Server, testCloudConfig, testSecrets } from '../../../support/s3-server.ts';
+import { startS3Server, testCloudConfig } from '../../../support/s3-server.ts';
 import { downloadPrefix, plainS3Client } from '../../../support/s3-download.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { requireTool } from '../../../support/tools.ts';
@@ -26,15 +25,10 @@ test("mode 'mirror' fills the replica bucket after the main one; a failing repli
   const dir = tempDir(t);
   const files = join(dir, 'files');
   writeTree(files, { 'big.bin': randomBytes(1_500_000), 'notes/a.md': 'alpha\n', 'notes/b.md': 'beta\n'.repeat(100) });
-  const home = join(dir, 'home');
-  const engine = createEngine({ home, kdf: { N: 1024, r: 8, p: 1 }, secrets: testSecrets() });
-  t.after(() => engine.close());
-  await engine.initialize({ repoPath: join(dir, 'repo'), files: [files] });
-  const configFile = join(home, 'config.json');
-  const base = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  const setReplica = (bucket: string): void => writeFileSync(configFile, JSON.stringify({
-    ...base, cloud: { ...testCloudConfig(s3.endpoint, s3.bucket), replica: { bucket, region: 'eu-west-1', mode: 'mirror' } },
-  }));
+  const { engine, configFile } = await initCloudTestEngine(t, dir, files);
+  const setReplica = (bucket: string): void => writeCloudSection(configFile, {
+    ...testCloudConfig(s3.endpoint, s3.bucket), replica: { bucket, region: 'eu-west-1', mode: 'mirror' },
+  });
   setReplica('qb-replica');
   await engine.backupFiles();
 

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { createEngine } from '../../../../main/engine/engine.ts';
 import { isBackupError } from '../../../../main/engine/errors.ts';
+import { initCloudTestEngine, writeCloudSection } from '../../../support/cloud-engine.ts';
 import { fingerprint } from '../../../support/fingerprint.ts';
 import { resticOk } from '../../../support/restic.ts';
-import { startS3Server, testCloudConfig, testSecrets } from '../../../support/s3-server.ts';
+import { startS3Server, testCloudConfig } from '../../../support/s3-server.ts';
 import { downloadPrefix, listKeys, plainS3Client } from '../../../support/s3-download.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { requireTool } from '../../../support/tools.ts';
@@ -23,14 +22,8 @@ async function backedUpWithCloud(t: TestContext, bucket?: string) {
   const tree: Record<string, string | Buffer> = { 'big/blob.bin': randomBytes(3_000_000), 'empty.txt': '' };
   for (let i = 0; i < 20; i++) tree[`notes/n${i}.md`] = `note ${i}\n`.repeat(i + 1);
   writeTree(files, tree);
-  const home = join(dir, 'home');
-  const repoPath = join(dir, 'repo');
-  const engine = createEngine({ home, kdf: { N: 1024, r: 8, p: 1 }, secrets: testSecrets() });
-  t.after(() => engine.close());
-  await engine.initialize({ repoPath, files: [files] });
-  const configFile = join(home, 'config.json');
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(configFile, JSON.stringify({ ...config, cloud: testCloudConfig(s3.endpoint, bucket ?? s3.bucket) }));
+  const { engine, repoPath, configFile } = await initCloudTestEngine(t, dir, files);
+  writeCloudSection(configFile, testCloudConfig(s3.endpoint, bucket ?? s3.bucket));
   await engine.backupFiles();
   return { s3, dir, files, repoPath, engine };
 }

@@ -6,19 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { initCloudTestEngine, writeCloudSection } from '../../../support/cloud-engine.ts';
 import { LocalBackend } from '../../../../main/engine/backends/local-backend.ts';
 import { relativePath } from '../../../../main/engine/backends/repository-layout.ts';
 import { S3MirrorTarget } from '../../../../main/engine/cloud/s3-mirror-target.ts';
-import { createEngine } from '../../../../main/engine/engine.ts';
 import { Repository } from '../../../../main/engine/repo/repository.ts';
 import { pruneMirror } from '../../../../main/engine/retention/mirror-prune.ts';
 import { pruneRepository } from '../../../../main/engine/retention/prune.ts';
 import { S3_XMLNS, startRecordingS3, xmlReply } from '../../../support/recording-s3-server.ts';
 import { resticOk } from '../../../support/restic.ts';
-import { startS3Server, testCloudConfig, testSecrets } from '../../../support/s3-server.ts';
+import { startS3Server, testCloudConfig } from '../../../support/s3-server.ts';
 import { downloadPrefix, listKeys, plainS3Client } from '../../../support/s3-download.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { requireTool } from '../../../support/tools.ts';
@@ -32,15 +31,9 @@ test('cloud sync after forget and prune deletes what the local repository droppe
   const s3 = await startS3Server(t);
   const dir = tempDir(t);
   const files = join(dir, 'files');
-  const home = join(dir, 'home');
-  const repoPath = join(dir, 'repo');
-  const engine = createEngine({ home, kdf: { N: 1024, r: 8, p: 1 }, secrets: testSecrets() });
-  t.after(() => engine.close());
   writeTree(files, { 'keep.txt': 'kept in every snapshot\n', 'day-0.bin': randomBytes(600_000) });
-  await engine.initialize({ repoPath, files: [files] });
-  const configFile = join(home, 'config.json');
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(configFile, JSON.stringify({ ...config, cloud: testCloudConfig(s3.endpoint, s3.bucket) }));
+  const { engine, repoPath, configFile } = await initCloudTestEngine(t, dir, files);
+  writeCloudSection(configFile, testCloudConfig(s3.endpoint, s3.bucket));
   const snapshots: string[] = [];
   for (let day = 0; day < 3; day++) {
     writeTree(files, { [`day-${day}.bin`]: randomBytes(600_000), 'ledger.csv': `${day}\n`.repeat(20_000) });
