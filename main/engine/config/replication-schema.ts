@@ -7,6 +7,13 @@
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;
+const HOUR_MS = 3_600_000;
+
+/** The point-in-time window and rebase age when config.json says nothing; the replicator's own defaults too. */
+export const DEFAULT_POINT_IN_TIME_HOURS = 48;
+export const DEFAULT_REBASE_HOURS = 24;
+export const DEFAULT_POINT_IN_TIME_MS = DEFAULT_POINT_IN_TIME_HOURS * HOUR_MS;
+export const DEFAULT_REBASE_AFTER_MS = DEFAULT_REBASE_HOURS * HOUR_MS;
 
 export const replicationSchema = z
   .object({
@@ -32,9 +39,9 @@ export const replicationSchema = z
      * 48 h matches tier 1's "every snapshot" window; beyond it the kept
      * snapshots are the restore points.
      */
-    pointInTimeHours: z.number().int().min(1).max(24 * 366).default(48),
+    pointInTimeHours: z.number().int().min(1).max(24 * 366).default(DEFAULT_POINT_IN_TIME_HOURS),
     /** A new generation (a fresh base image) after this long, so old generations can be dropped. */
-    rebaseHours: z.number().int().min(1).max(24 * 366).default(24),
+    rebaseHours: z.number().int().min(1).max(24 * 366).default(DEFAULT_REBASE_HOURS),
   })
   .strict()
   .refine((r) => r.rebaseHours <= r.pointInTimeHours, {
@@ -47,8 +54,6 @@ export const replicationSchema = z
   });
 
 export type ReplicationConfig = z.infer<typeof replicationSchema>;
-
-const HOUR_MS = 3_600_000;
 
 /** The replication section's spans in milliseconds, as the replicator and forget use them. */
 export function replicationSpans(config: ReplicationConfig): { windowMs: number; rebaseAfterMs: number } {

@@ -43,6 +43,7 @@ import { startGeneration } from './generation.ts';
 import { basesOf } from './pitr-source.ts';
 import { maintainSegments } from './segment-maintenance.ts';
 import { rebaseDue } from './segment-retention.ts';
+import { DEFAULT_REBASE_AFTER_MS } from '../config/replication-schema.ts';
 import { findResumePoint } from './resume-point.ts';
 import { buildSegments, type PendingCommitFrames } from './segment-builder.ts';
 import { frameOffset, frameSize } from './wal-format.ts';
@@ -137,7 +138,6 @@ const LOCK_AFTER_WAL_FACTOR = 4;
 /** How long the fallback waits for the write lock before giving up for this round. */
 const LOCK_WAIT_MS = 50;
 const DEFAULT_MAINTENANCE_EVERY_MS = 10 * 60_000;
-const DEFAULT_REBASE_AFTER_MS = 24 * 3_600_000;
 
 export async function runReplicator(opts: ReplicatorOptions): Promise<ReplicationSummary> {
   const r = new Replicator(opts);

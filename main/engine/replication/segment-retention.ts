@@ -18,14 +18,15 @@
  * (R1) decides when they go, except that it must keep the bases of retained
  * generations: `retainedBaseSnapshots` names them.
  */
+import { DEFAULT_POINT_IN_TIME_MS, DEFAULT_REBASE_AFTER_MS } from '../config/replication-schema.ts';
 import type { Logger } from '../logger.ts';
 import type { Repository } from '../repo/repository.ts';
 import type { SnapshotEntry } from '../repo/types.ts';
 import type { GenerationBase, SegmentRef } from './pitr-plan.ts';
 import { basesOf, listSegments } from './pitr-source.ts';
 
-/** The tier-1 default: every snapshot within 48 h (R1's keepWithin for tier 1). */
-export const DEFAULT_REPLICATION_WINDOW_MS = 48 * 3_600_000;
+/** The tier-1 default: every snapshot within 48 h (R1's keepWithin for tier 1); replication.pointInTimeHours. */
+export const DEFAULT_REPLICATION_WINDOW_MS = DEFAULT_POINT_IN_TIME_MS;
 
 export interface RetentionDecision {
   /** Generations whose bases must not be forgotten (their segments are kept). */
@@ -71,7 +72,7 @@ export function retainedBaseSnapshots(entries: SnapshotEntry[], segments: Segmen
 }
 
 /** True when the current generation's base is older than `maxAgeMs`: time for the replicator to start a new one. */
-export function rebaseDue(bases: GenerationBase[], now: Date, maxAgeMs = 24 * 3_600_000): boolean {
+export function rebaseDue(bases: GenerationBase[], now: Date, maxAgeMs = DEFAULT_REBASE_AFTER_MS): boolean {
   const newest = bases.reduce<GenerationBase | null>((n, b) => (!n || b.time > n.time ? b : n), null);
   return newest !== null && now.getTime() - newest.time.getTime() >= maxAgeMs;
 }

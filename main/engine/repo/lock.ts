@@ -222,7 +222,7 @@ class HeldLock implements RepoLock {
     if (this.released) return;
     this.released = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.refreshing) await this.refreshing;
+    await this.refreshing;
     await this.removeFile(this.current);
   }
 }

@@ -10,9 +10,9 @@
  * Count: the failed packs, plus ceil(total / days) others, or more when packs
  * would otherwise miss their deadline (the repository grew faster than the
  * quota, or runs were skipped, or overdue and never-read packs fall due on the
- * same day). Re-reading a damaged pack is on top of the
- * rotation: if it took a rotation slot, one damaged pack left unrepaired would
- * push healthy packs past their window.
+ * same day). Re-reading a damaged pack is on top of the rotation: if it took
+ * a rotation slot, one damaged pack left unrepaired would push healthy packs
+ * past their window.
  */
 import type { Id } from '../repo/types.ts';
 
